@@ -107,7 +107,9 @@ def kaplan_meier(durations, events, *, weights=None, ci_type: CIType = "log-log"
         term = np.where(d > 0, d / (n * (n - d)), 0.0)
     green = np.cumsum(term)
     lo, hi = _ci(s, green, z, ci_type)
-    table = table.assign(survival=s, se=s * np.sqrt(green), ci_lower=lo, ci_upper=hi)
+    with np.errstate(invalid="ignore"):
+        se = s * np.sqrt(green)
+    table = table.assign(survival=s, se=se, ci_lower=lo, ci_upper=hi)
     return KMCurve(table=table, ci_type=ci_type, alpha=alpha)
 
 
@@ -184,3 +186,110 @@ def rmst(durations, events, *, tau: float, weights=None, alpha: float = 0.05) ->
     var = float(np.sum(tail**2 * w))
     se = float(np.sqrt(var))
     return RMSTResult(rmst=total, se=se, tau=float(tau), ci_lower=total - z * se, ci_upper=total + z * se)
+
+
+# ---------------------------------------------------------------------------------------
+# Tidy tables per segment
+# ---------------------------------------------------------------------------------------
+
+ALL = "all"
+
+
+def _groups(frame: pd.DataFrame, segment_cols: list[str]):
+    """Yield (segment_column, segment, sub-frame aggregated to (duration, event) counts)."""
+    def agg(sub: pd.DataFrame) -> pd.DataFrame:
+        return sub.groupby(["duration", "event"]).size().reset_index(name="w")
+
+    yield ALL, ALL, agg(frame)
+    for col in segment_cols:
+        for level, sub in frame.groupby(col, sort=True, observed=True):
+            yield col, str(level), agg(sub)
+
+
+def survival_tables(frame: pd.DataFrame, *, segment_cols: list[str], horizons: list[float],
+                    ci_type: CIType = "log-log", alpha: float = 0.05, min_group_size: int = 5) -> dict[str, pd.DataFrame]:
+    """Kaplan-Meier summaries overall (segment "all") and per segment level.
+
+    Returns ``survival_at_horizons`` (segment_column, segment, horizon, survival, ci_lower,
+    ci_upper, at_risk, events_by_horizon, cumulative_hazard), ``median_lifetime`` (segment_column,
+    segment, n, events, median, ci_lower, ci_upper), and ``curves`` (time, survival, bands, at_risk
+    per segment, for charts). Segments smaller than ``min_group_size`` are reported with NaN
+    estimates and a note instead of an unstable curve.
+    """
+    at_h, medians, curves = [], [], []
+    for col, level, agg in _groups(frame, segment_cols):
+        n = int(agg["w"].sum())
+        events = int(agg.loc[agg["event"], "w"].sum())
+        note = ""
+        if n < min_group_size:
+            note = f"only {n} customers: not estimated (fewer than {min_group_size})"
+            medians.append({"segment_column": col, "segment": level, "n": n, "events": events, "median": np.nan,
+                            "ci_lower": np.nan, "ci_upper": np.nan, "note": note})
+            for h in horizons:
+                at_h.append({"segment_column": col, "segment": level, "horizon": h, "survival": np.nan,
+                             "ci_lower": np.nan, "ci_upper": np.nan, "at_risk": np.nan, "events_by_horizon": np.nan,
+                             "cumulative_hazard": np.nan, "n": n, "events": events, "note": note})
+            continue
+        curve = kaplan_meier(agg["duration"], agg["event"], weights=agg["w"], ci_type=ci_type, alpha=alpha)
+        tab = curve.table
+        med, lo, hi = median_survival(curve)
+        medians.append({"segment_column": col, "segment": level, "n": n, "events": events, "median": med,
+                        "ci_lower": lo, "ci_upper": hi,
+                        "note": "" if np.isfinite(med) else "median not reached: more than half still active"})
+        na = np.cumsum(np.where(tab["at_risk"] > 0, tab["events"] / tab["at_risk"], 0.0))  # Nelson-Aalen (R, no tie smoothing)
+        for h in horizons:
+            hh = np.array([h], dtype=float)
+            idx = np.searchsorted(tab["time"].to_numpy(), h, side="right") - 1
+            beyond = h > tab["time"].max()
+            later = tab["at_risk"].to_numpy()[tab["time"].to_numpy() >= h]
+            at_risk = float(later[0]) if later.size else 0.0
+            row = {"segment_column": col, "segment": level, "horizon": h,
+                   "survival": float(_step(tab, "survival", hh, 1.0)[0]),
+                   "ci_lower": float(_step(tab, "ci_lower", hh, 1.0)[0]),
+                   "ci_upper": float(_step(tab, "ci_upper", hh, 1.0)[0]),
+                   "at_risk": at_risk,
+                   "events_by_horizon": float(tab["events"].to_numpy()[: idx + 1].sum()) if idx >= 0 else 0.0,
+                   "cumulative_hazard": float(na[idx]) if idx >= 0 else 0.0,
+                   "n": n, "events": events,
+                   "note": "horizon beyond the longest follow-up: estimate carried forward" if beyond else ""}
+            at_h.append(row)
+        curves.append(tab.assign(segment_column=col, segment=level))
+    return {"survival_at_horizons": pd.DataFrame(at_h), "median_lifetime": pd.DataFrame(medians),
+            "curves": pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()}
+
+
+def rmst_tables(frame: pd.DataFrame, *, segment_cols: list[str], tau: float, alpha: float = 0.05,
+                min_group_size: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """RMST to ``tau`` per segment (segment_column, segment, horizon, rmst, se, ci_lower, ci_upper)
+    and pairwise differences within each segment column (segment_a minus segment_b, with CI and p)."""
+    z = _z(alpha)
+    rows = []
+    for col, level, agg in _groups(frame, segment_cols):
+        n = int(agg["w"].sum())
+        if n < min_group_size:
+            rows.append({"segment_column": col, "segment": level, "horizon": tau, "rmst": np.nan, "se": np.nan,
+                         "ci_lower": np.nan, "ci_upper": np.nan, "n": n})
+            continue
+        res = rmst(agg["duration"], agg["event"], tau=tau, weights=agg["w"], alpha=alpha)
+        rows.append({"segment_column": col, "segment": level, "horizon": tau, "rmst": res.rmst, "se": res.se,
+                     "ci_lower": res.ci_lower, "ci_upper": res.ci_upper, "n": n})
+    table = pd.DataFrame(rows)
+    diffs = []
+    for col in segment_cols:
+        sub = table[(table["segment_column"] == col) & table["rmst"].notna()].reset_index(drop=True)
+        for i in range(len(sub)):
+            for j in range(i + 1, len(sub)):
+                a, b = sub.iloc[i], sub.iloc[j]
+                d = a["rmst"] - b["rmst"]
+                se = float(np.hypot(a["se"], b["se"]))
+                diffs.append({"segment_column": col, "segment_a": a["segment"], "segment_b": b["segment"],
+                              "horizon": tau, "difference": d, "se": se, "ci_lower": d - z * se, "ci_upper": d + z * se,
+                              "p": float(2 * stats.norm.sf(abs(d) / se)) if se > 0 else np.nan})
+    return table, pd.DataFrame(diffs, columns=["segment_column", "segment_a", "segment_b", "horizon", "difference",
+                                               "se", "ci_lower", "ci_upper", "p"])
+
+
+def median_followup(frame: pd.DataFrame) -> float:
+    """Median follow-up (reverse Kaplan-Meier) of a prepared survival frame."""
+    agg = frame.groupby(["duration", "event"]).size().reset_index(name="w")
+    return reverse_km_median_followup(agg["duration"], agg["event"], weights=agg["w"])
