@@ -14,12 +14,14 @@ from .loading import Evaluations, blank_form, data_dictionary_markdown, load_ahp
 from .methods import (AhpResult, ahp_weights, krippendorff_alpha, normalize, normalize_weights, rank_vendors, smaa,
                       topsis, weight_stability, weighted_contributions, weighted_sum)
 from .models import Rubric, VendorEvaluation
+from .report import ahp_table, headline, input_overview, notes_markdown, robustness_markdown, weights_table
 from .scoring import (VendorScoring, agreement, criterion_summary, decision_matrix, discuss_items, evaluator_scores,
                       item_scores, knocked_out, knockouts, method_agreement_sentence, rank_acceptability,
                       resolve_weights, score_vendors, stability, vendor_costs)
 
 __all__ = [
-    "AhpResult", "Evaluations", "Rubric", "VendorEvaluation", "VendorScoring", "agreement", "ahp_weights",
+    "AhpResult", "Evaluations", "ahp_table", "headline", "input_overview", "notes_markdown",
+    "robustness_markdown", "weights_table", "Rubric", "VendorEvaluation", "VendorScoring", "agreement", "ahp_weights",
     "blank_form", "criterion_summary", "data_dictionary_markdown", "decision_matrix", "discuss_items",
     "evaluator_scores", "item_scores", "knocked_out", "knockouts", "krippendorff_alpha", "load_ahp",
     "load_evaluations", "load_rubric", "method_agreement_sentence", "normalize", "normalize_weights",

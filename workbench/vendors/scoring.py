@@ -5,6 +5,7 @@ Pure functions over :class:`~workbench.vendors.loading.Evaluations`: nothing her
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -206,7 +207,8 @@ def score_vendors(evaluations: Evaluations, weights: Mapping[str, float] | pd.Se
 
 
 def method_agreement_sentence(scoring: VendorScoring) -> str:
-    a = scoring.method_agreement
+    """One sentence comparing the two methods' rankings (vendor names HTML-escaped, safe in Markdown)."""
+    a = {k: html.escape(v) if isinstance(v, str) else v for k, v in scoring.method_agreement.items()}
     if a["identical_ranking"]:
         return f"Weighted sum and TOPSIS give the same ranking (Kendall's tau = {a['kendall_tau']:.2f})."
     lead = ("both put " + a["weighted_sum_leader"] + " first" if a["same_leader"] else
