@@ -46,3 +46,42 @@ def execute_notebook(name: str, out_dir: Path, **parameters):
 @pytest.fixture(scope="session")
 def run_notebook():
     return execute_notebook
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture()
+def offline_page():
+    """A headless Chromium page on which every request that is not a local file is blocked and recorded.
+
+    Skips when Chromium is absent, unless WORKBENCH_REQUIRE_BROWSER=1 (CI), where it fails instead.
+    Yields (page, blocked_urls).
+    """
+    import os
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("WORKBENCH_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (WORKBENCH_REQUIRE_BROWSER=1): apt-get install chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium) - browser check skipped")
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+        def route(r):
+            if r.request.url.startswith(("file:", "data:", "about:")):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        try:
+            yield page, blocked
+        finally:
+            browser.close()
