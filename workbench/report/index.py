@@ -31,17 +31,22 @@ th, td { text-align: left; padding: 0.2rem 0.9rem 0.2rem 0; border-bottom: 1px s
 """
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A headline figure as a reviewer reads it: 257,500 not 2.575e+05; 0.7229; 5.07e-16."""
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value).lower()
     if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if value != value:  # NaN
+            return "n/a"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (list, tuple)):
-        return ", ".join(_fmt(v) for v in value)
+        return ", ".join(format_value(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_fmt(v)}" for k, v in value.items())
+        return "; ".join(f"{k}: {format_value(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -76,7 +81,7 @@ def cycle_index_html(manifest: dict[str, Any]) -> str:
         for table in summary.get("tables", []):
             links.append(f"<a href=\"{escape(name)}/{escape(table)}\">{escape(table)}</a>")
         rows = "".join(
-            f"<tr><th>{escape(str(k))}</th><td>{escape(_fmt(v))}</td></tr>"
+            f"<tr><th>{escape(str(k))}</th><td>{escape(format_value(v))}</td></tr>"
             for k, v in summary.items() if k not in ("notebook", "tables", "title")
         )
         error = ""

@@ -181,6 +181,7 @@ def _execute(path: str, params: dict[str, Any], cwd: str, timeout: int, banner: 
     from papermill.exceptions import PapermillExecutionError
 
     from ..report.html import render_html
+    from ..report.index import format_value
 
     out_dir = Path(params["output_dir"])
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -190,7 +191,10 @@ def _execute(path: str, params: dict[str, Any], cwd: str, timeout: int, banner: 
     record: dict[str, Any] = {"name": stem, "status": "ok", "error": None}
     try:
         pm.execute_notebook(path, str(executed), parameters=params, cwd=cwd, kernel_name="python3",
-                            progress_bar=False, log_output=False, execution_timeout=timeout)
+                            progress_bar=False, log_output=False, execution_timeout=timeout,
+                            # the kernel's own log (e.g. "running over TCP without encryption" on
+                            # loopback) is noise for a cycle's progress output
+                            extra_arguments=["--IPKernelApp.log_level=40"])
     except PapermillExecutionError as exc:
         record["status"] = "failed"
         record["error"] = {"cell": exc.exec_count, "cell_index": exc.cell_index, "ename": exc.ename,
@@ -204,7 +208,7 @@ def _execute(path: str, params: dict[str, Any], cwd: str, timeout: int, banner: 
     summary = json.loads(summary_file.read_text()) if summary_file.exists() and record["status"] == "ok" else {}
     record["summary"] = summary
     if executed.exists():
-        headline = [(k, _fmt(v)) for k, v in summary.items() if k not in ("notebook", "tables", "title")
+        headline = [(k, format_value(v)) for k, v in summary.items() if k not in ("notebook", "tables", "title")
                     and isinstance(v, (int, float, str, bool)) and v is not None][:12]
         try:
             render_html(executed, out_dir / f"{stem}.html",
@@ -215,12 +219,6 @@ def _execute(path: str, params: dict[str, Any], cwd: str, timeout: int, banner: 
             record["error"] = record["error"] or {"cell": None, "cell_index": None,
                                                   "ename": type(exc).__name__, "evalue": f"HTML report: {exc}"}
     return record
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value)
 
 
 def run_cycle(
