@@ -139,7 +139,7 @@ def weighted_sum(matrix: pd.DataFrame, weights: Mapping[str, float] | pd.Series,
     contrib = weighted_contributions(matrix, weights, cost_criteria=cost_criteria, normalization=normalization)
     score = contrib.sum(axis=1)
     out = pd.DataFrame({"score": score, "rank": _rank(score)})
-    out.index.name = matrix.index.name or "vendor"
+    out = out.rename_axis(matrix.index.name or "vendor")
     return out
 
 
@@ -172,7 +172,7 @@ def topsis(matrix: pd.DataFrame, weights: Mapping[str, float] | pd.Series, *,
     closeness = np.where(total > 0, d_minus / np.where(total > 0, total, 1.0), 1.0)
     out = pd.DataFrame({"closeness": closeness, "d_plus": d_plus, "d_minus": d_minus}, index=values.index)
     out["rank"] = _rank(out["closeness"])
-    out.index.name = matrix.index.name or "vendor"
+    out = out.rename_axis(matrix.index.name or "vendor")
     return out
 
 
@@ -365,7 +365,7 @@ def smaa(matrix: pd.DataFrame, weights: Mapping[str, float] | pd.Series | None =
     acc = counts / float(n_samples)
     out = pd.DataFrame(acc, index=values.index, columns=[f"rank_{r}" for r in range(1, m + 1)])
     out["expected_rank"] = acc @ np.arange(1, m + 1)
-    out.index.name = matrix.index.name or "vendor"
+    out = out.rename_axis(matrix.index.name or "vendor")
     return out
 
 

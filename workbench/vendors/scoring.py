@@ -94,8 +94,8 @@ def decision_matrix(evaluations: Evaluations, *, aggregate: str = "mean") -> pd.
     m = m.reindex(index=evaluations.vendor_names, columns=rubric.criterion_ids)
     costs = vendor_costs(evaluations).set_index("vendor")["tco"]
     m[rubric.cost.id] = costs.reindex(m.index)
-    m.index.name = "vendor"
-    m.columns.name = None
+    m = m.rename_axis("vendor")
+    m = m.rename_axis(None, axis=1)
     return m
 
 
