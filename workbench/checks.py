@@ -52,9 +52,10 @@ def _guard(check: InputCheck, action: Callable[[], None]) -> InputCheck:
 def _check_customers(values: dict[str, Any], root: Path | None) -> InputCheck:
     path = _resolve(values["customers_path"], root)
     check = InputCheck("customers_path", values["customers_path"], "customer table", "ok")
+    maps = values.get("column_maps") or {}
 
-    def action() -> None:
-        loaded = read_table(path, CUSTOMERS, column_map=values.get("customers_column_map") or None,
+    def standard() -> None:
+        loaded = read_table(path, CUSTOMERS, column_map=maps.get("customers") or None,
                             date_format=values.get("date_format") or None)
         check.tables["customers"] = loaded.frame
         check.schemas["customers"] = CUSTOMERS
@@ -76,34 +77,56 @@ def _check_customers(values: dict[str, Any], root: Path | None) -> InputCheck:
             if problems:
                 raise InputError(problems, source=str(path))
 
-    return _guard(check, action)
+    def duration_style() -> None:
+        # Another layout (tenure + churn flag): the survival notebook's own preparation is the contract.
+        from .survival import load_customers, prepare_survival_data
+
+        columns = [values.get(k) for k in ("id_col", "duration_col", "event_col")]
+        frame = load_customers(path, columns=[c for c in columns if c])
+        data = prepare_survival_data(frame, duration_col=values["duration_col"], event_col=values.get("event_col"),
+                                     event_values=values.get("event_values") or None,
+                                     id_col=values.get("id_col") or None, time_unit=values.get("time_unit", "months"),
+                                     source=str(path))
+        check.facts.update(rows=len(frame), kept=len(data.frame))
+
+    return _guard(check, duration_style if values.get("duration_col") else standard)
 
 
-def _check_pilot(values: dict[str, Any], root: Path | None) -> InputCheck:
+def _check_pilot(values: dict[str, Any], root: Path | None, window: tuple | None) -> InputCheck:
     from .pilot import load_pilot
     from .pilot.schemas import SCHEMAS
 
     folder = _resolve(values["pilot_dir"], root)
     check = InputCheck("pilot_dir", values["pilot_dir"], "pilot tables", "ok")
+    maps = {k: v for k, v in (values.get("column_maps") or {}).items() if k != "customers"}
 
     def action() -> None:
-        load_pilot(folder)  # contracts of every table plus cross-table rules
-        for schema in SCHEMAS:
-            file = folder / f"{schema.name}.csv"
-            if file.exists():
-                check.tables[schema.name] = read_table(file, schema).frame
-                check.schemas[schema.name] = schema
-        check.facts["tables"] = sorted(check.tables)
+        pilot = load_pilot(folder, window=window, column_maps=maps or None,
+                           date_format=values.get("date_format") or None)
+        by_name = {schema.name: schema for schema in SCHEMAS}
+        for name, frame in pilot.tables.items():
+            check.tables[name] = frame
+            check.schemas[name] = by_name[name]
+        check.facts["tables"] = sorted(pilot.tables)
+        check.facts["notes"] = list(pilot.notes)
 
     return _guard(check, action)
 
 
-def _check_criteria(values: dict[str, Any], root: Path | None) -> InputCheck:
+def _check_criteria(values: dict[str, Any], root: Path | None) -> tuple[InputCheck, tuple | None]:
     from .pilot import load_criteria
 
     path = _resolve(values["criteria_path"], root)
     check = InputCheck("criteria_path", values["criteria_path"], "success criteria", "ok")
-    return _guard(check, lambda: check.facts.update(criteria=_count(load_criteria(path), "criteria")))
+    window: list[tuple] = []
+
+    def action() -> None:
+        loaded = load_criteria(path)
+        check.facts.update(criteria=len(loaded.model.criteria), sha256=loaded.sha256)
+        window.append((loaded.model.window.start, loaded.model.window.end))
+
+    _guard(check, action)
+    return check, (window[0] if window else None)
 
 
 def _check_vendors(values: dict[str, Any], root: Path | None) -> list[InputCheck]:
@@ -150,10 +173,12 @@ def check_inputs(values: dict[str, Any], *, root: Path | None = None) -> list[In
     checks: list[InputCheck] = []
     if values.get("customers_path"):
         checks.append(_check_customers(values, root))
-    if values.get("pilot_dir"):
-        checks.append(_check_pilot(values, root))
+    window = None
     if values.get("criteria_path"):
-        checks.append(_check_criteria(values, root))
+        criteria_check, window = _check_criteria(values, root)
+        checks.append(criteria_check)
+    if values.get("pilot_dir"):
+        checks.append(_check_pilot(values, root, window))
     if values.get("rubric_path") or values.get("vendor_evals_dir"):
         checks.extend(_check_vendors(values, root))
     return checks
@@ -177,9 +202,9 @@ def checks_table(checks: list[InputCheck]) -> pd.DataFrame:
     return pd.DataFrame([
         {"input": c.parameter, "kind": c.kind, "path": c.path, "status": c.status,
          "problems": len(c.problems),
-         "rows": sum(len(t) for t in c.tables.values()) if c.tables else None}
+         "rows": sum(len(t) for t in c.tables.values()) if c.tables else c.facts.get("rows")}
         for c in checks
-    ], columns=["input", "kind", "path", "status", "problems", "rows"])
+    ], columns=["input", "kind", "path", "status", "problems", "rows"]).astype({"rows": "Int64"})
 
 
 def problems_table(checks: list[InputCheck]) -> pd.DataFrame:
@@ -249,8 +274,12 @@ class DataChecksParams(BaseModel):
 
     customers_path: str = Field("", description="customer table (CSV or Parquet); empty = not checked")
     as_of: str = Field("", description="analysis date (ISO); start and churn dates must not be after it")
-    customers_column_map: dict[str, str] = Field(default_factory=dict)
+    column_maps: dict[str, dict[str, str]] = Field(default_factory=dict)
     date_format: str = ""
+    id_col: str = "customer_id"
+    duration_col: str = ""
+    event_col: str = ""
+    event_values: list = Field(default_factory=list)
     pilot_dir: str = ""
     criteria_path: str = ""
     rubric_path: str = ""
