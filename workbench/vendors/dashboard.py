@@ -1,0 +1,177 @@
+"""Interactive vendor comparison for CS leads (ipywidgets; served code-free with Voila).
+
+Sliders set the criterion weights, a dropdown picks the method, a multi-select filters vendors; the
+ranking, the weighted-contribution chart, the criterion heatmap and the rank-acceptability chart are
+re-rendered on every change. Charts are rendered to SVG with vl-convert (as ``chart_to_svg`` does) inside ``ipywidgets.HTML``
+rather than shown as altair output inside ``Output`` widgets (which can stall headless execution).
+All vendor text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from . import charts, panels
+from .loading import Evaluations, load_evaluations, load_rubric
+from .methods import rank_vendors, smaa, weighted_contributions
+from .scoring import score_vendors
+
+METHODS = {"Weighted sum": "weighted_sum", "TOPSIS": "topsis"}
+
+
+def find_path(path: str | os.PathLike, *, start: Path | None = None) -> Path:
+    """Resolve a relative path against the working folder or the nearest parent that has it.
+
+    Voila runs a notebook with its own folder as the working folder; the dashboard lives in
+    ``notebooks/dashboards/`` while the data paths are relative to the project root.
+    """
+    p = Path(path)
+    if p.is_absolute():
+        return p
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / p).exists():
+            return folder / p
+    return here / p
+
+
+def _svg(chart) -> str:
+    """SVG of an altair chart, offline: like ``chart_to_svg`` but skipping altair's schema validation of
+    a spec this module built itself (saves 30-60 ms per chart on a slider change)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_dict(validate=False))
+
+
+class VendorDashboard:
+    """Widget state and re-rendering. ``widget`` is the top-level box to display."""
+
+    def __init__(self, evaluations: Evaluations, *, weights: Mapping[str, float] | None = None,
+                 smaa_samples: int = 2_000, concentration: float = 50.0, seed: int = 0):
+        import ipywidgets as w
+
+        self.evaluations = evaluations
+        self.rubric = evaluations.rubric
+        self.smaa_samples = smaa_samples
+        self.concentration = concentration
+        self.seed = seed
+        base = score_vendors(evaluations, weights)
+        self.base = base
+        self.eligible = base.eligible
+        self.low, self.high = base.low, base.high
+        self.cost = base.cost_criteria
+        names = self.rubric.names()
+        self.sliders = {
+            c: w.FloatSlider(value=round(float(base.weights[c]), 2), min=0.0, max=1.0, step=0.01,
+                             description=names.get(c, c), continuous_update=False, readout_format=".2f",
+                             style={"description_width": "200px"}, layout=w.Layout(width="540px"))
+            for c in self.rubric.all_ids
+        }
+        for c, s in self.sliders.items():
+            s.add_class(f"wb-weight-{c}")
+        self.method = w.Dropdown(options=list(METHODS), value="Weighted sum", description="Method")
+        self.method.add_class("wb-method")
+        vendors = list(self.eligible.index)
+        self.vendor_filter = w.SelectMultiple(options=vendors, value=tuple(vendors), description="Vendors",
+                                              rows=min(8, max(3, len(vendors))))
+        self.vendor_filter.add_class("wb-vendor-filter")
+        self.status = w.HTML()
+        self.ranking = w.HTML()
+        self.ranking.add_class("wb-ranking")
+        self.contrib_svg = w.HTML()
+        self.heatmap_svg = w.HTML()
+        self.accept_svg = w.HTML()
+        knocked = base.scores[base.scores["knocked_out"]]
+        ko_text = "".join(f"<li>{html.escape(str(r.vendor))}: {html.escape(str(r.knockout_reason))}</li>"
+                          for r in knocked.itertuples())
+        self.knocked = w.HTML(f"<p><strong>Knocked out (must-have not met):</strong></p><ul>{ko_text}</ul>"
+                              if ko_text else "")
+        self._heatmap_cache: dict[tuple, str] = {}
+        self.last_render_seconds = 0.0
+        self.last_ranking_seconds = 0.0
+        for s in self.sliders.values():
+            s.observe(self._on_change, names="value")
+        self.method.observe(self._on_change, names="value")
+        self.vendor_filter.observe(self._on_change, names="value")
+        controls = w.VBox([w.HTML("<h3>Weights</h3>"), *self.sliders.values(), self.method, self.vendor_filter,
+                           self.knocked])
+        results = w.VBox([w.HTML("<h3>Ranking</h3>"), self.status, self.ranking, self.contrib_svg,
+                          self.accept_svg, self.heatmap_svg])
+        self.widget = w.HBox([controls, results])
+        self.widget.add_class("wb-vendor-dashboard")
+        self.render()
+
+    # -------------------------------------------------------------------------------------
+    def current_weights(self) -> pd.Series:
+        return pd.Series({c: float(s.value) for c, s in self.sliders.items()})
+
+    def _on_change(self, _change=None) -> None:
+        self.render()
+
+    def ranking_table(self) -> pd.DataFrame | None:
+        """The current ranking (vendor, score, rank) or None when the selection cannot be ranked."""
+        weights = self.current_weights()
+        vendors = list(self.vendor_filter.value)
+        if weights.sum() <= 0 or not vendors:
+            return None
+        out = rank_vendors(self.eligible.loc[vendors], weights, method=METHODS[self.method.value],
+                           cost_criteria=self.cost)
+        return out.reset_index().rename(columns={"index": "vendor"})
+
+    def render(self) -> None:
+        started = time.perf_counter()
+        weights = self.current_weights()
+        vendors = list(self.vendor_filter.value)
+        if weights.sum() <= 0:
+            self.status.value = "<p><strong>All weights are zero:</strong> give at least one criterion a weight.</p>"
+            self.ranking.value = ""
+            return
+        if not vendors:
+            self.status.value = "<p><strong>No vendor selected.</strong></p>"
+            self.ranking.value = ""
+            return
+        table = self.ranking_table()
+        norm = weights / weights.sum()
+        leader = table.sort_values("rank")["vendor"].iloc[0]
+        self.status.value = (f"<p>Leader: <strong>{html.escape(str(leader))}</strong> "
+                             f"({html.escape(self.method.value)}). Weights used: "
+                             + ", ".join(f"{html.escape(c)} {v:.2f}" for c, v in norm.items()) + "</p>")
+        self.ranking.value = panels.ranking_html(table)
+        self.last_ranking_seconds = time.perf_counter() - started
+        matrix = self.eligible.loc[vendors]
+        contrib = weighted_contributions(matrix, weights, cost_criteria=self.cost)
+        long = contrib.reset_index().melt(id_vars="vendor", var_name="criterion", value_name="contribution")
+        self.contrib_svg.value = _svg(charts.contributions_chart(long))
+        if len(vendors) > 1:
+            acc = smaa(matrix, weights, cost_criteria=self.cost, n_samples=self.smaa_samples, seed=self.seed,
+                       concentration=self.concentration, low=self.low.loc[vendors], high=self.high.loc[vendors])
+            acc = acc.reset_index()
+            self.accept_svg.value = _svg(charts.acceptability_chart(
+                acc, title=f"Rank acceptability (SMAA, {self.smaa_samples:,} draws around these weights)"))
+        else:
+            self.accept_svg.value = ""
+        key = tuple(vendors)
+        if key not in self._heatmap_cache:
+            self._heatmap_cache[key] = _svg(charts.heatmap_chart(
+                self.base.matrix.loc[vendors].drop(columns=[self.rubric.cost.id])))
+        self.heatmap_svg.value = self._heatmap_cache[key]
+        self.last_render_seconds = time.perf_counter() - started
+
+
+def build_dashboard(evaluations: Evaluations, **options) -> "VendorDashboard":
+    """Build the interactive comparison for loaded evaluations; display ``.widget``."""
+    return VendorDashboard(evaluations, **options)
+
+
+def dashboard_from_paths(vendor_evals_dir: str = "vendor_evals", rubric_path: str = "templates/rubric.yaml",
+                         **options):
+    """Load the rubric and evaluations (paths relative to the project root) and return the dashboard widget."""
+    rubric = load_rubric(find_path(rubric_path))
+    evaluations = load_evaluations(find_path(vendor_evals_dir), rubric)
+    return build_dashboard(evaluations, **options).widget
