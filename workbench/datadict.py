@@ -54,8 +54,7 @@ def data_dictionary() -> str:
         "",
     ]
     parts += [schema_markdown(schema) for schema in PILOT_SCHEMAS]
-    parts += ["## Success criteria (YAML)", "", pilot_markdown(), "## Vendor rubric and evaluations (YAML)", "",
-              vendors_markdown(), "## Cycle config (YAML)", "",
+    parts += ["## Success criteria (YAML)", "", pilot_markdown(), vendors_markdown(), "## Cycle config (YAML)", "",
               model_markdown(CycleConfig, "`cycle.yaml`",
                              "Which inputs and parameters a cycle runs with; see `templates/cycle.yaml`.")]
     return "\n".join(parts).rstrip() + "\n"

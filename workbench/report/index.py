@@ -73,7 +73,7 @@ def cycle_index_html(manifest: dict[str, Any]) -> str:
     for nb in manifest["notebooks"]:
         name, status = nb["name"], nb["status"]
         summary = nb.get("summary") or {}
-        title = summary.get("title") or name
+        title = nb.get("title") or summary.get("title") or name
         links = []
         if status != "skipped":
             links.append(f"<a href=\"{escape(name)}/{escape(name)}.html\">report</a>")

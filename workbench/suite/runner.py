@@ -46,6 +46,7 @@ class NotebookRun:
     error: dict[str, Any] | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
 
 
 @dataclass
@@ -86,6 +87,17 @@ def _select(notebooks: list[Path], only: list[str] | None) -> list[Path]:
         names = ", ".join(p.stem for p in notebooks)
         raise ConfigError(f"--only: no notebook matches {', '.join(map(repr, unknown))}; available: {names}")
     return sorted(chosen)
+
+
+def notebook_title(path: Path) -> str:
+    """The notebook's first level-1 markdown heading, else its name."""
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem
 
 
 def _depends_on(path: Path) -> list[str]:
@@ -207,12 +219,13 @@ def _execute(path: str, params: dict[str, Any], cwd: str, timeout: int, banner: 
     summary_file = out_dir / "summary.json"
     summary = json.loads(summary_file.read_text()) if summary_file.exists() and record["status"] == "ok" else {}
     record["summary"] = summary
+    record["title"] = summary.get("title") or notebook_title(Path(path))
     if executed.exists():
         headline = [(k, format_value(v)) for k, v in summary.items() if k not in ("notebook", "tables", "title")
                     and isinstance(v, (int, float, str, bool)) and v is not None][:12]
         try:
             render_html(executed, out_dir / f"{stem}.html",
-                        banner={**banner, "title": summary.get("title") or banner.get("title") or stem,
+                        banner={**banner, "title": record["title"],
                                 "status": record["status"], "headline": headline})
         except Exception as exc:  # a report that cannot render is a failure of that notebook
             record["status"] = "failed"
@@ -278,7 +291,8 @@ def run_cycle(
     try:
         records = _schedule(plan, depends, root, config, banner, progress)
         runs = [NotebookRun(name=n, status=r["status"], seconds=r.get("seconds", 0.0), error=r.get("error"),
-                            summary=r.get("summary", {}), parameters=effective[n]) for n, r in records.items()]
+                            summary=r.get("summary", {}), parameters=effective[n],
+                            title=r.get("title") or n) for n, r in records.items()]
         manifest = {
             "cycle": cycle,
             "title": config.title or cycle,
@@ -294,7 +308,7 @@ def run_cycle(
             "versions": _versions(),
             "platform": {"system": platform.system(), "machine": platform.machine()},
             "notebooks": [
-                {"name": r.name, "status": r.status, "seconds": r.seconds, "error": r.error,
+                {"name": r.name, "title": r.title, "status": r.status, "seconds": r.seconds, "error": r.error,
                  "parameters": {k: (v if k not in ("output_dir", "cycle_dir") else f"runs/{cycle}/" +
                                     (r.name if k == "output_dir" else ""))
                                 for k, v in r.parameters.items()},
