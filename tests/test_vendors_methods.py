@@ -240,3 +240,29 @@ def test_weight_stability_switch_point_closed_form():
     assert row["leader"] == "A"
     assert row["stable_from"] == pytest.approx(0.5, abs=1e-3) and row["stable_to"] == 1.0
     assert row["leader_when_below"] == "B"
+
+
+@pytest.mark.parametrize("method", ["weighted_sum", "topsis"])
+def test_weight_stability_agrees_with_brute_force_reranking(method):
+    from workbench.vendors import rank_vendors
+
+    rng = np.random.default_rng(11)
+    m = _frame(rng.uniform(0, 4, size=(6, 4)), columns=["a", "b", "c", "cost"])
+    w = pd.Series({"a": 0.4, "b": 0.3, "c": 0.2, "cost": 0.1})
+    st = weight_stability(m, w, cost_criteria=["cost"], method=method, steps=101).set_index("criterion")
+    grid = np.linspace(0, 1, 101)
+    for crit in w.index:
+        row = st.loc[crit]
+        for t in grid:
+            ww = w.drop(crit) / w.drop(crit).sum() * (1 - t)
+            ww[crit] = t
+            r = rank_vendors(m, ww.reindex(w.index), method=method, cost_criteria=["cost"])["rank"]
+            inside = row["stable_from"] - 1e-12 <= t <= row["stable_to"] + 1e-12
+            if inside:
+                assert r[row["leader"]] == 1, (crit, t)
+        if row["leader_when_above"] is not None:
+            t = row["stable_to"] + 0.01
+            ww = w.drop(crit) / w.drop(crit).sum() * (1 - t)
+            ww[crit] = t
+            r = rank_vendors(m, ww.reindex(w.index), method=method, cost_criteria=["cost"])["rank"]
+            assert r[row["leader"]] > 1 and r[row["leader_when_above"]] == 1

@@ -387,6 +387,25 @@ def smaa_exact_two_criteria(matrix: pd.DataFrame, *, cost_criteria: Iterable[str
 # Weight stability
 # ---------------------------------------------------------------------------------------
 
+def _batch_scores(values: pd.DataFrame, weights: np.ndarray, cost: np.ndarray, method: str) -> np.ndarray:
+    """Scores of every vendor for many weight vectors at once: (S, n) weights -> (S, m) scores."""
+    if method == "weighted_sum":
+        norm = normalize(values, cost_criteria=list(values.columns[cost]), normalization="minmax").to_numpy()
+        return weights @ norm.T
+    if method == "topsis":
+        x = values.to_numpy()
+        norm = np.sqrt((x ** 2).sum(axis=0))
+        r = x / np.where(norm > 0, norm, 1.0)
+        v = r[None, :, :] * weights[:, None, :]
+        ideal = np.where(cost, v.min(axis=1), v.max(axis=1))[:, None, :]
+        anti = np.where(cost, v.max(axis=1), v.min(axis=1))[:, None, :]
+        dp = np.sqrt(((v - ideal) ** 2).sum(axis=2))
+        dm = np.sqrt(((v - anti) ** 2).sum(axis=2))
+        tot = dp + dm
+        return np.where(tot > 0, dm / np.where(tot > 0, tot, 1.0), 1.0)
+    raise ConfigError(f"method must be 'weighted_sum' or 'topsis'; got {method!r}")
+
+
 def weight_stability(matrix: pd.DataFrame, weights: Mapping[str, float] | pd.Series, *,
                      cost_criteria: Iterable[str] = (), method: str = "weighted_sum", steps: int = 201) -> pd.DataFrame:
     """For each criterion, the range of its weight over which the current leader stays first.
@@ -394,49 +413,51 @@ def weight_stability(matrix: pd.DataFrame, weights: Mapping[str, float] | pd.Ser
     The criterion's weight is moved over [0, 1] on a grid of ``steps`` points while the other
     weights are rescaled proportionally to fill the rest (1 - w). Returns one row per criterion:
     ``criterion``, ``weight`` (current), ``leader``, ``stable_from``, ``stable_to`` (the
-    contiguous interval around the current weight where the leader keeps rank 1, to the grid's
-    resolution) and ``leader_when_below`` / ``leader_when_above`` (who leads just outside it).
+    contiguous interval around the current weight where the leader keeps rank 1, ties included,
+    to the grid's resolution) and ``leader_when_below`` / ``leader_when_above`` (who leads just
+    outside it).
     """
     values = _check_matrix(matrix)
+    cost = _cost_mask(values.columns, cost_criteria)
     w0 = normalize_weights(weights, values.columns)
     base = rank_vendors(values, w0, method=method, cost_criteria=cost_criteria)
     leader = base["rank"].idxmin()
+    li = list(values.index).index(leader)
     grid = np.linspace(0.0, 1.0, steps)
+    names = np.array(values.index, dtype=object)
     rows = []
-    for crit in values.columns:
-        others = w0.drop(crit)
-        leaders = []
-        for t in grid:
-            if others.sum() > 0:
-                w = others / others.sum() * (1 - t)
-            else:
-                w = others * 0 + (1 - t) / max(len(others), 1)
-            w[crit] = t
-            w = w.reindex(values.columns)
-            if w.sum() <= 0:
-                leaders.append(None)
-                continue
-            r = rank_vendors(values, w, method=method, cost_criteria=cost_criteria)["rank"]
-            firsts = r[r == 1].index
-            leaders.append(leader if leader in firsts else firsts[0])
+    for k, crit in enumerate(values.columns):
+        others = w0.to_numpy().copy()
+        others[k] = 0.0
+        if others.sum() > 0:
+            share = others / others.sum()
+        else:
+            share = np.where(np.arange(len(others)) == k, 0.0, 1.0 / max(len(others) - 1, 1))
+        W = share[None, :] * (1 - grid)[:, None]
+        W[:, k] = grid
+        valid = W.sum(axis=1) > 0
+        scores = np.round(_batch_scores(values, np.where(valid[:, None], W, 1.0), cost, method), _ROUND)
+        top = scores.max(axis=1)
+        leads = scores[:, li] >= top
+        first = names[np.argmax(scores, axis=1)]
+        leaders = np.where(leads & valid, leader, first).astype(object)
         idx = int(np.argmin(np.abs(grid - w0[crit])))
-        leaders_arr = np.array(leaders, dtype=object)
-        if leaders_arr[idx] != leader:  # current weight sits exactly on a switch point
-            rows.append({"criterion": crit, "weight": float(w0[crit]), "leader": leader, "stable_from": float(w0[crit]),
-                         "stable_to": float(w0[crit]), "leader_when_below": leaders_arr[idx],
-                         "leader_when_above": leaders_arr[idx]})
+        if leaders[idx] != leader:  # current weight sits exactly on a switch point
+            rows.append({"criterion": crit, "weight": float(w0[crit]), "leader": leader,
+                         "stable_from": float(w0[crit]), "stable_to": float(w0[crit]),
+                         "leader_when_below": leaders[idx], "leader_when_above": leaders[idx]})
             continue
         lo_i = idx
-        while lo_i > 0 and leaders_arr[lo_i - 1] == leader:
+        while lo_i > 0 and leaders[lo_i - 1] == leader:
             lo_i -= 1
         hi_i = idx
-        while hi_i < steps - 1 and leaders_arr[hi_i + 1] == leader:
+        while hi_i < steps - 1 and leaders[hi_i + 1] == leader:
             hi_i += 1
         rows.append({
             "criterion": crit, "weight": float(w0[crit]), "leader": leader,
             "stable_from": float(grid[lo_i]), "stable_to": float(grid[hi_i]),
-            "leader_when_below": leaders_arr[lo_i - 1] if lo_i > 0 else None,
-            "leader_when_above": leaders_arr[hi_i + 1] if hi_i < steps - 1 else None,
+            "leader_when_below": leaders[lo_i - 1] if lo_i > 0 else None,
+            "leader_when_above": leaders[hi_i + 1] if hi_i < steps - 1 else None,
         })
     return pd.DataFrame(rows)
 
