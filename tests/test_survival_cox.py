@@ -160,3 +160,21 @@ def test_too_few_events():
                        "x": [1.0, 2, 3, 4, 5, 6], "y": [0.0, 1, 0, 1, 0, 1]})
     with pytest.raises(InsufficientDataError, match="Only 1 churn events for 2 Cox coefficients"):
         fit_cox(df, covariates=["x", "y"])
+
+
+def test_zph_stratified_doubles_like_r():
+    """R survival tests/zph.R: the data stacked twice as two strata give twice the score test."""
+    data = pd.DataFrame({"duration": [9, 1, 1, 6, 6, 8], "event": [True, True, False, True, True, False],
+                         "x": [0.0, 1, 1, 1, 0, 0]})
+    beta = math.log(2 * math.sqrt(23 / 3) * math.cos(math.acos((45 / 23) * math.sqrt(3 / 23)) / 3))
+    single = zph_score_test(data["duration"], data["event"], data[["x"]], data["x"].to_numpy() * beta, transform="log")
+    twice = pd.concat([data, data], ignore_index=True)
+    double = zph_score_test(twice["duration"], twice["event"], twice[["x"]], twice["x"].to_numpy() * beta,
+                            transform="log", strata=np.repeat(["a", "b"], len(data)))
+    assert double["chisq"].iloc[0] == pytest.approx(2 * single["chisq"].iloc[0], rel=1e-10)
+
+
+def test_cox_zph_on_stratified_fit(rossi):
+    fit = fit_cox(rossi, covariates=["fin", "age", "prio", "wexp"], strata=["wexp"])
+    zph = cox_zph(fit)
+    assert list(zph["covariate"]) == ["fin", "age", "prio", "GLOBAL"]

@@ -30,6 +30,8 @@ def test_notebook_runs_on_sample(run_notebook, tmp_path):
     assert ((at_h.segment_column == "all") & (at_h.segment == "all")).sum() == 4
     ph = pd.read_csv(tmp_path / "ph_test.csv").set_index("covariate")
     assert ph.loc["onboarding_cohort", "p"] < 0.05 and "GLOBAL" in ph.index
+    stratified = pd.read_csv(tmp_path / "ph_test_stratified.csv").set_index("covariate")
+    assert "onboarding_cohort" not in stratified.index and stratified.loc["GLOBAL", "p"] > 0.05
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["customers"] == 5000 and summary["churn_events"] > 1000
     assert "onboarding_cohort" in summary["ph_violations"]

@@ -39,15 +39,16 @@ class Design:
     rows_used: np.ndarray  # boolean mask over the input rows kept (no blank covariates)
 
 
-def _is_categorical(series: pd.Series) -> bool:
-    if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
-        return False
-    if pd.api.types.is_numeric_dtype(series):
-        return False
+def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(codes, stripped labels with blanks as 'unknown', is_categorical), from the distinct values only."""
     from ..schemas import parse_numbers
 
-    _vals, bad = parse_numbers(series)
-    return bool(bad.any())
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    raw = pd.Series(uniques, dtype="object")
+    _vals, bad = parse_numbers(raw.astype("string"))
+    labels = raw.astype(str).str.strip()
+    labels = labels.mask(labels.eq(""), "unknown").to_numpy(dtype=object)
+    return codes, labels, bool(bad.any())
 
 
 def build_design(frame: pd.DataFrame, *, covariates: list[str], reference_levels: dict[str, str] | None = None,
@@ -72,10 +73,17 @@ def build_design(frame: pd.DataFrame, *, covariates: list[str], reference_levels
     keep = np.ones(len(frame), dtype=bool)
     for cov in covariates:
         series = frame[cov]
-        if _is_categorical(series):
-            values = series.astype("string").str.strip()
-            values = values.mask(values.isna() | values.eq(""), "unknown").astype(str)
-            levels = sorted(values.unique())
+        numeric_dtype = (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+                         or str(series.dtype) == "boolean")
+        categorical = False
+        if not numeric_dtype:
+            codes, labels, categorical = _factorize(series)
+        if categorical:
+            labels = np.append(labels, "unknown")  # code -1 (blank) -> 'unknown'
+            codes = np.where(codes < 0, labels.size - 1, codes)
+            levels = sorted(set(labels[np.unique(codes)]))
+            level_index = {lvl: i for i, lvl in enumerate(levels)}
+            level_codes = np.array([level_index.get(lbl, -1) for lbl in labels])[codes]
             if len(levels) > max_levels:
                 notes.append(f"Covariate '{cov}' has {len(levels)} levels (more than {max_levels}): left out of the Cox model. "
                              "Group rare levels into 'other' or use it as a segment instead.")
@@ -88,11 +96,11 @@ def build_design(frame: pd.DataFrame, *, covariates: list[str], reference_levels
                 raise ConfigError(f"reference level {ref!r} for '{cov}' is not one of its levels: {', '.join(levels)}")
             refs[cov] = ref
             cols = []
-            for level in levels:
+            for i, level in enumerate(levels):
                 if level == ref:
                     continue
                 name = f"{cov}[{level}]"
-                columns[name] = (values == level).to_numpy(dtype=float)
+                columns[name] = (level_codes == i).astype(float)
                 cols.append(name)
             terms[cov] = cols
         else:
@@ -119,7 +127,8 @@ def build_design(frame: pd.DataFrame, *, covariates: list[str], reference_levels
     X = pd.DataFrame(columns, index=frame.index)
     # Columns made constant by the dropped rows (a level only seen with blanks) are removed too.
     for name in list(X.columns):
-        if X.loc[keep, name].nunique() < 2:
+        kept = X[name].to_numpy()[keep]
+        if kept.size == 0 or kept.min() == kept.max():
             term = next(t for t, cols in terms.items() if name in cols)
             terms[term].remove(name)
             X = X.drop(columns=name)
@@ -135,7 +144,6 @@ class CoxResult:
     """A fitted Cox model: ``summary`` (covariate, coef, se, hr, ci_lower, ci_upper, p) and the fitter."""
 
     summary: pd.DataFrame
-    concordance: float
     n: int
     events: int
     fitter: object
@@ -144,6 +152,12 @@ class CoxResult:
     events_mask: np.ndarray
     notes: tuple[str, ...] = field(default_factory=tuple)
     strata: tuple[str, ...] = ()
+    strata_values: np.ndarray | None = None  # stratum label per modelled row, None if unstratified
+
+    @property
+    def concordance(self) -> float:
+        """Harrell's C in-sample (computed on first use; lifelines caches it)."""
+        return float(self.fitter.concordance_index_)
 
 
 def fit_cox(frame: pd.DataFrame, *, covariates: list[str], reference_levels: dict[str, str] | None = None,
@@ -203,9 +217,10 @@ def fit_cox(frame: pd.DataFrame, *, covariates: list[str], reference_levels: dic
                      "estimable. Merge that level with another or drop the covariate.")
     for note in notes[len(design.notes):]:
         warn(note)
-    return CoxResult(summary=summary, concordance=float(fitter.concordance_index_), n=int(len(data)), events=events,
+    return CoxResult(summary=summary, n=int(len(data)), events=events,
                      fitter=fitter, design=design, durations=data["_T"].to_numpy(), events_mask=data["_E"].to_numpy(bool),
-                     notes=tuple(notes), strata=tuple(strata))
+                     notes=tuple(notes), strata=tuple(strata),
+                     strata_values=data[strata].astype(str).agg("|".join, axis=1).to_numpy() if strata else None)
 
 
 def _km_left(durations: np.ndarray, events: np.ndarray) -> np.ndarray:
@@ -219,12 +234,67 @@ def _km_left(durations: np.ndarray, events: np.ndarray) -> np.ndarray:
     return 1.0 - np.concatenate([[1.0], s])[idx]
 
 
+def _zph_sums(t, e, x, r, w, g) -> tuple[np.ndarray, np.ndarray]:
+    """Score for the x * g(t) terms and the 2p x 2p information, one stratum (R's C routine zph1)."""
+    p = x.shape[1]
+    times, inv = np.unique(t, return_inverse=True)
+    m = times.size
+
+    def per_time(values: np.ndarray) -> np.ndarray:
+        if values.ndim == 1:
+            return np.bincount(inv, weights=values, minlength=m)
+        return np.column_stack([np.bincount(inv, weights=values[:, j], minlength=m) for j in range(values.shape[1])])
+
+    def per_time_outer(weights: np.ndarray) -> np.ndarray:
+        # sum of weights * x x' per time, one column pair at a time (no n x p x p array)
+        out = np.zeros((m, p, p))
+        for a in range(p):
+            for b in range(a, p):
+                out[:, a, b] = out[:, b, a] = np.bincount(inv, weights=weights * x[:, a] * x[:, b], minlength=m)
+        return out
+
+    rx = r[:, None] * x
+    de = e.astype(float)
+    s0_d = per_time(r * de)
+    s1_d = per_time(rx * de[:, None])
+    s2_d = per_time_outer(r * de)
+    ndead = per_time(de)
+    deadwt = per_time(w * de)
+    xw_dead = per_time(x * (w * de)[:, None])
+    # Risk set at time j = subjects with time >= t_j (reverse cumulative sums).
+    rs0 = per_time(r)[::-1].cumsum(0)[::-1]
+    rs1 = per_time(rx)[::-1].cumsum(0)[::-1]
+    rs2 = per_time_outer(r)[::-1].cumsum(0)[::-1]
+    gsum = per_time(g * de)  # g is constant within a time; recover it per time with deaths
+    dt = np.nonzero(ndead > 0)[0]
+    gj = gsum[dt] / ndead[dt]
+    u2 = (xw_dead[dt] * gj[:, None]).sum(0)
+    imat = np.zeros((2 * p, 2 * p))
+    for j, gtime in zip(dt, gj):
+        nd = int(round(ndead[j]))
+        wtave = deadwt[j] / nd
+        # Efron: the tied deaths leave the risk set in nd equal steps (frac = k / nd, k = 1..nd).
+        frac = np.arange(1, nd + 1) / nd
+        base0, base1, base2 = rs0[j] - s0_d[j], rs1[j] - s1_d[j], rs2[j] - s2_d[j]
+        d0 = base0 + frac * s0_d[j]
+        means = (base1[None, :] + frac[:, None] * s1_d[j][None, :]) / d0[:, None]
+        u2 -= gtime * wtave * means.sum(0)
+        inv0 = 1.0 / d0
+        v = wtave * (inv0.sum() * base2 + (frac * inv0).sum() * s2_d[j] - means.T @ means)
+        imat[:p, :p] += v
+        imat[:p, p:] += gtime * v
+        imat[p:, p:] += gtime * gtime * v
+    imat[p:, :p] = imat[:p, p:].T
+    return u2, imat
+
+
 def zph_score_test(durations, events, X, eta, *, transform: str = "km", terms: dict[str, list[str]] | None = None,
-                   weights=None) -> pd.DataFrame:
+                   weights=None, strata=None) -> pd.DataFrame:
     """The ``cox.zph`` score test from its ingredients (right-censored data, Efron ties).
 
-    ``X`` is the design (DataFrame), ``eta`` the fitted linear predictor. Returns a table
-    covariate (term name or GLOBAL), chisq, df, p.
+    ``X`` is the design (DataFrame), ``eta`` the fitted linear predictor, ``strata`` optional
+    stratum labels (risk sets are within strata; the time transform uses all data, as R).
+    Returns a table covariate (term name or GLOBAL), chisq, df, p.
     """
     t = np.asarray(durations, dtype=float)
     e = np.asarray(events).astype(bool)
@@ -245,52 +315,14 @@ def zph_score_test(durations, events, X, eta, *, transform: str = "km", terms: d
         raise ConfigError(f"transform must be km, identity, log or rank; got {transform!r}")
     g = g - g[e].mean()
     r = np.exp(np.asarray(eta, dtype=float) - np.max(eta)) * w
-    # Sums per distinct time: all subjects, and deaths only.
-    times, inv = np.unique(t, return_inverse=True)
-    m = times.size
-
-    def per_time(values: np.ndarray) -> np.ndarray:
-        out = np.zeros((m,) + values.shape[1:])
-        np.add.at(out, inv, values)
-        return out
-
-    rx = r[:, None] * x
-    s0_all = per_time(r)
-    s1_all = per_time(rx)
-    s2_all = per_time(rx[:, :, None] * x[:, None, :])
-    de = e.astype(float)
-    s0_d = per_time(r * de)
-    s1_d = per_time(rx * de[:, None])
-    s2_d = per_time((rx * de[:, None])[:, :, None] * x[:, None, :])
-    ndead = per_time(de)
-    deadwt = per_time(w * de)
-    xw_dead = per_time(x * (w * de)[:, None])
-    # Risk set at time j = subjects with time >= t_j (reverse cumulative sums).
-    rs0 = s0_all[::-1].cumsum(0)[::-1]
-    rs1 = s1_all[::-1].cumsum(0)[::-1]
-    rs2 = s2_all[::-1].cumsum(0)[::-1]
-    gt = per_time(g * de)  # g is constant within a time; recover it per time with deaths
-    dt = np.nonzero(ndead > 0)[0]
-    gj = gt[dt] / ndead[dt]
-    u2 = (xw_dead[dt] * gj[:, None]).sum(0)
+    strata_codes = np.zeros(t.size, dtype=int) if strata is None else pd.factorize(np.asarray(strata, dtype=object))[0]
+    u2 = np.zeros(p)
     imat = np.zeros((2 * p, 2 * p))
-    for j, gtime in zip(dt, gj):
-        nd = int(round(ndead[j]))
-        wtave = deadwt[j] / nd
-        # Efron: the tied deaths leave the risk set in nd equal steps.
-        base0, base1, base2 = rs0[j] - s0_d[j], rs1[j] - s1_d[j], rs2[j] - s2_d[j]
-        for k in range(1, nd + 1):
-            frac = k / nd
-            d0 = base0 + frac * s0_d[j]
-            d1 = base1 + frac * s1_d[j]
-            d2 = base2 + frac * s2_d[j]
-            mean = d1 / d0
-            u2 -= gtime * wtave * mean
-            v = wtave * (d2 / d0 - np.outer(mean, mean))
-            imat[:p, :p] += v
-            imat[:p, p:] += gtime * v
-            imat[p:, p:] += gtime * gtime * v
-    imat[p:, :p] = imat[:p, p:].T
+    for code in np.unique(strata_codes):
+        m = strata_codes == code
+        su, si = _zph_sums(t[m], e[m], x[m], r[m], w[m], g[m])
+        u2 += su
+        imat += si
     u = np.concatenate([np.zeros(p), u2])
     terms = terms or {n: [n] for n in names}
     rows = []
@@ -306,13 +338,12 @@ def zph_score_test(durations, events, X, eta, *, transform: str = "km", terms: d
 
 
 def cox_zph(result: CoxResult, *, transform: str = "km") -> pd.DataFrame:
-    """R's ``cox.zph(fit, transform)`` for a fitted :class:`CoxResult` (unstratified fits)."""
-    if result.strata:
-        raise ConfigError("cox_zph is implemented for unstratified fits; test the model before stratifying.")
+    """R's ``cox.zph(fit, transform)`` for a fitted :class:`CoxResult` (stratified fits included)."""
     X = result.design.X.loc[result.design.rows_used]
     beta = result.summary.set_index("covariate")["coef"].reindex(X.columns).to_numpy()
     eta = np.asarray(X, dtype=float) @ beta
-    return zph_score_test(result.durations, result.events_mask, X, eta, transform=transform, terms=result.design.terms)
+    return zph_score_test(result.durations, result.events_mask, X, eta, transform=transform, terms=result.design.terms,
+                          strata=result.strata_values)
 
 
 def cv_concordance(frame: pd.DataFrame, *, covariates: list[str], reference_levels: dict[str, str] | None = None,
