@@ -36,15 +36,18 @@ def curve_points(curves: pd.DataFrame, *, segment_column: str, n_points: int = 1
 def km_chart(points: pd.DataFrame, *, title: str, time_unit: str = "months",
              risk_times: list[float] | None = None) -> alt.VConcatChart:
     """Kaplan-Meier curves with confidence bands, and an at-risk table under the plot."""
-    color = alt.Color("segment:N", title=None)
-    base = alt.Chart(points).encode(x=alt.X("time:Q", title=f"tenure ({time_unit})"))
+    tmax = float(points["time"].max()) if len(points) else 0.0
+    x_scale = alt.Scale(domain=[0, tmax], nice=False)
+    color = alt.Color("segment:N", title=None, legend=alt.Legend(orient="top"))
+    base = alt.Chart(points).encode(x=alt.X("time:Q", title=f"tenure ({time_unit})", scale=x_scale))
     band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
         y=alt.Y("ci_lower:Q", title="share still a customer", scale=alt.Scale(domain=[0, 1])), y2="ci_upper:Q", color=color)
     line = base.mark_line(interpolate="step-after").encode(y="survival:Q", color=color,
                                                            tooltip=["segment", "time", "survival", "at_risk"])
     top = (band + line).properties(width=520, height=240, title=title)
-    tmax = float(points["time"].max()) if len(points) else 0.0
-    risk_times = risk_times or [float(x) for x in np.linspace(0, tmax, 7).round()]
+    if not risk_times:
+        step = next((c for c in (1, 2, 3, 6, 12, 24, 52, 100, 365, 730) if tmax / c <= 8), max(1.0, tmax / 8))
+        risk_times = [float(x) for x in np.arange(0, tmax * 0.97, step)]
     rows = []
     for seg, tab in points.groupby("segment", sort=True):
         for t in risk_times:
@@ -53,8 +56,9 @@ def km_chart(points: pd.DataFrame, *, title: str, time_unit: str = "months",
             rows.append({"segment": seg, "time": t, "at_risk": n})
     table = pd.DataFrame(rows)
     text = alt.Chart(table).mark_text(fontSize=10).encode(
-        x=alt.X("time:Q", title="number at risk", scale=alt.Scale(domain=[0, tmax])),
-        y=alt.Y("segment:N", title=None), text="at_risk:Q", color=alt.Color("segment:N", legend=None),
+        x=alt.X("time:Q", title="number at risk", scale=x_scale),
+        y=alt.Y("segment:N", title=None, axis=alt.Axis(labelPadding=22, ticks=False, domain=False)),
+        text="at_risk:Q", color=color,
     ).properties(width=520, height=max(20, 18 * table["segment"].nunique()))
     return alt.vconcat(top, text, spacing=4)
 
