@@ -289,11 +289,18 @@ def ahp_weights(pairwise: pd.DataFrame) -> AhpResult:
 # SMAA
 # ---------------------------------------------------------------------------------------
 
-def _ranks_from_scores(scores: np.ndarray) -> np.ndarray:
-    """Rank per row (1 = highest score; ties share the lower rank) for an (S, m) score array."""
-    scores = np.round(scores, _ROUND)
-    # rank_i = 1 + number of vendors with a strictly higher score
-    return 1 + (scores[:, None, :] > scores[:, :, None]).sum(axis=2)
+def _ranks_from_scores(scores: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+    """Rank per row (1 = highest score; scores within ``tol`` tie and share the lower rank) of an (S, m) array."""
+    s, m = scores.shape
+    order = np.argsort(-scores, axis=1)
+    ranks = np.empty((s, m), dtype=np.int64)
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(1, m + 1), (s, m)), axis=1)
+    ordered = np.take_along_axis(scores, order, axis=1)
+    tied_rows = np.flatnonzero(((ordered[:, :-1] - ordered[:, 1:]) <= tol).any(axis=1))
+    if len(tied_rows):  # rare with continuous draws: rank = 1 + number of clearly higher scores
+        t = scores[tied_rows]
+        ranks[tied_rows] = 1 + (t[:, None, :] > t[:, :, None] + tol).sum(axis=2)
+    return ranks
 
 
 def smaa(matrix: pd.DataFrame, weights: Mapping[str, float] | pd.Series | None = None, *,
@@ -347,21 +354,24 @@ def smaa(matrix: pd.DataFrame, weights: Mapping[str, float] | pd.Series | None =
         if fixed_norm is not None:
             scores = w @ fixed_norm.T
         else:
-            x = lo[None] + (hi - lo)[None] * rng.random((s, m, n))
+            # single precision halves the memory traffic of the (samples x vendors x criteria) draws
+            x = rng.random((s, m, n), dtype=np.float32)
+            x *= (hi - lo).astype(np.float32)[None]
+            x += lo.astype(np.float32)[None]
             if normalization == "minmax":
-                xmin, xmax = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
-                span = xmax - xmin
-                safe = np.where(span > 0, span, 1.0)
-                z = np.where(cost, (xmax - x) / safe, (x - xmin) / safe)
-                z = np.where(span > 0, z, 1.0)
+                # ranking only needs sum_j w_j (x_ij - min_j) / span_j; the min_j terms are the same
+                # for every vendor of a sample, so score with coefficients +-w_j / span_j directly
+                span = x.max(axis=1) - x.min(axis=1)
+                coef = np.where(span > 0, w / np.where(span > 0, span, 1.0), 0.0)
+                coef = np.where(cost, -coef, coef)
             else:
-                norm = np.sqrt((x ** 2).sum(axis=1, keepdims=True))
-                r = x / np.where(norm > 0, norm, 1.0)
-                z = np.where(cost, 1.0 - r, r)
-            scores = np.einsum("smn,sn->sm", z, w)
+                norm = np.sqrt(np.einsum("smn,smn->sn", x, x))
+                coef = w / np.where(norm > 0, norm, 1.0)
+                coef = np.where(cost, -coef, coef)
+            scores = np.einsum("smn,sn->sm", x, coef.astype(np.float32)).astype(np.float64)
         ranks = _ranks_from_scores(scores)  # (s, m)
-        for r in range(1, m + 1):
-            counts[:, r - 1] += (ranks == r).sum(axis=0)
+        flat = (np.arange(m)[None, :] * m + (ranks - 1)).ravel()
+        counts += np.bincount(flat, minlength=m * m).reshape(m, m)
     acc = counts / float(n_samples)
     out = pd.DataFrame(acc, index=values.index, columns=[f"rank_{r}" for r in range(1, m + 1)])
     out["expected_rank"] = acc @ np.arange(1, m + 1)
