@@ -48,7 +48,7 @@ def effect_banner(effect: Effect) -> str:
                 f"{effect.hazard_ratio:.2f} has a wide interval ({effect.level:.0%}: {effect.ci_lower:.2f} to "
                 f"{effect.ci_upper:.2f}). The whole interval is carried through every figure below; read the "
                 "intervals and P(ROI > 0), not the point figures.")
-    return (f"> Effect measured in the pilot: {effect.describe()} ({effect.label}). The same effect is assumed for "
+    return (f"> Effect on retention: {effect.describe()} ({effect.label}). The same effect is assumed for "
             "every vendor's tool.")
 
 
