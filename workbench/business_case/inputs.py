@@ -222,7 +222,7 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
     if cycle is not None:
         path = _cycle_file(cycle, BASELINE_NOTEBOOK, "baseline.csv")
         baseline = pd.read_csv(path)
-        sources.append(("survival baseline", str(path), "saved by 01_churn_survival"))
+        sources.append(("survival baseline", f"this cycle: {BASELINE_NOTEBOOK}/baseline.csv", "saved by 01_churn_survival"))
     else:
         baseline = baseline_from_customers(customers, as_of=as_of, segment_column=segment_column, horizons=horizons,
                                            source=customers_path)
@@ -235,7 +235,8 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
     effect = None
     if effect_source == "pilot":
         if cycle is not None:
-            effect, where = pilot_effect_from_cycle(cycle)
+            effect, _path = pilot_effect_from_cycle(cycle)
+            where = f"this cycle: {PILOT_NOTEBOOK}/summary.json"
         else:
             effect, where = pilot_effect_recomputed(pilot_dir, criteria_path)
         if effect is None:
@@ -252,7 +253,7 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
     if cycle is not None and (cycle / VENDOR_NOTEBOOK / "costs.csv").exists():
         path = cycle / VENDOR_NOTEBOOK / "costs.csv"
         costs = pd.read_csv(path)
-        sources.append(("vendor costs", str(path), "saved by 02_vendor_scoring"))
+        sources.append(("vendor costs", f"this cycle: {VENDOR_NOTEBOOK}/costs.csv", "saved by 02_vendor_scoring"))
     else:
         costs = costs_recomputed(rubric_path, vendor_evals_dir)
         sources.append(("vendor costs", f"{vendor_evals_dir} + {rubric_path}", "recomputed with workbench.vendors"))
