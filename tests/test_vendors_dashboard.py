@@ -62,6 +62,17 @@ def test_knocked_out_vendor_listed_and_names_escaped(tmp_path):
     assert "Tidewater CS" in dash.knocked.value
 
 
+def test_background_charts_follow_the_ranking():
+    rubric = load_rubric(ROOT / "templates" / "rubric.yaml")
+    d = build_dashboard(load_evaluations(ROOT / "vendor_evals", rubric), smaa_samples=300, background_charts=True)
+    d.wait_for_charts()
+    first = d.contrib_svg.value
+    d.sliders["failure_transparency"].value = 0.9
+    assert d.ranking_table().sort_values("rank")["vendor"].iloc[0] == "Beacon Health"  # answered before the charts
+    d.wait_for_charts()
+    assert d.contrib_svg.value != first and "<svg" in d.accept_svg.value
+
+
 def test_paths_are_found_from_a_subfolder(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT / "notebooks" / "dashboards")
     assert find_path("templates/rubric.yaml") == ROOT / "templates" / "rubric.yaml"

@@ -22,7 +22,8 @@ def heatmap_chart(matrix: pd.DataFrame, *, title: str = "Criterion scores (0-4, 
     """Vendor x criterion heatmap of the 0-4 criterion scores (cost excluded: it is in money)."""
     long = matrix.reset_index().melt(id_vars=matrix.index.name or "vendor", var_name="criterion", value_name="score")
     long = long.rename(columns={matrix.index.name or "vendor": "vendor"})
-    base = alt.Chart(long, title=title).encode(y=alt.Y("vendor:N", title=None), x=alt.X("criterion:N", title=None))
+    base = alt.Chart(long, title=title).encode(y=alt.Y("vendor:N", title=None), x=alt.X("criterion:N", title=None,
+                                                                              axis=alt.Axis(labelAngle=-25)))
     rect = base.mark_rect().encode(color=alt.Color("score:Q", scale=alt.Scale(domain=[0, 4], scheme="blues"),
                                                    title="score"))
     text = base.mark_text(fontSize=11).encode(text=alt.Text("score:Q", format=".1f"),

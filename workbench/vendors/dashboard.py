@@ -53,8 +53,10 @@ class VendorDashboard:
     """Widget state and re-rendering. ``widget`` is the top-level box to display."""
 
     def __init__(self, evaluations: Evaluations, *, weights: Mapping[str, float] | None = None,
-                 smaa_samples: int = 2_000, concentration: float = 50.0, seed: int = 0):
+                 smaa_samples: int = 2_000, concentration: float = 50.0, seed: int = 0,
+                 background_charts: bool = False):
         import ipywidgets as w
+        from concurrent.futures import ThreadPoolExecutor
 
         self.evaluations = evaluations
         self.rubric = evaluations.rubric
@@ -93,6 +95,11 @@ class VendorDashboard:
         self.knocked = w.HTML(f"<p><strong>Knocked out (must-have not met):</strong></p><ul>{ko_text}</ul>"
                               if ko_text else "")
         self._heatmap_cache: dict[tuple, str] = {}
+        self._generation = 0
+        self._pending = None
+        # Drawing SVG with vl-convert costs ~0.1-0.3 s per chart; on a worker thread the ranking
+        # answers a slider at once and the charts follow (ipywidgets supports updates from threads).
+        self._executor = ThreadPoolExecutor(max_workers=1) if background_charts else None
         self.last_render_seconds = 0.0
         self.last_ranking_seconds = 0.0
         for s in self.sliders.values():
@@ -100,7 +107,7 @@ class VendorDashboard:
         self.method.observe(self._on_change, names="value")
         self.vendor_filter.observe(self._on_change, names="value")
         controls = w.VBox([w.HTML("<h3>Weights</h3>"), *self.sliders.values(), self.method, self.vendor_filter,
-                           self.knocked])
+                           self.knocked], layout=w.Layout(min_width="600px"))
         results = w.VBox([w.HTML("<h3>Ranking</h3>"), self.status, self.ranking, self.contrib_svg,
                           self.accept_svg, self.heatmap_svg])
         self.widget = w.HBox([controls, results])
@@ -125,7 +132,9 @@ class VendorDashboard:
         return out.reset_index().rename(columns={"index": "vendor"})
 
     def render(self) -> None:
+        """Update the ranking now; re-draw the charts now or, with ``background_charts``, on a worker thread."""
         started = time.perf_counter()
+        self._generation += 1
         weights = self.current_weights()
         vendors = list(self.vendor_filter.value)
         if weights.sum() <= 0:
@@ -144,22 +153,43 @@ class VendorDashboard:
                              + ", ".join(f"{html.escape(c)} {v:.2f}" for c, v in norm.items()) + "</p>")
         self.ranking.value = panels.ranking_html(table)
         self.last_ranking_seconds = time.perf_counter() - started
+        if self._executor is None:
+            self._render_charts(self._generation, weights, vendors, started)
+        else:
+            self._pending = self._executor.submit(self._render_charts, self._generation, weights, vendors, started)
+
+    def wait_for_charts(self, timeout: float | None = 30.0) -> None:
+        """Block until the charts of the latest change are drawn (for scripts and tests)."""
+        if self._pending is not None:
+            self._pending.result(timeout=timeout)
+
+    def _render_charts(self, generation: int, weights: pd.Series, vendors: list[str], started: float) -> None:
+        def stale() -> bool:
+            return generation != self._generation  # a newer change arrived: skip the outdated drawing
+
         matrix = self.eligible.loc[vendors]
         contrib = weighted_contributions(matrix, weights, cost_criteria=self.cost)
         long = contrib.reset_index().melt(id_vars="vendor", var_name="criterion", value_name="contribution")
-        self.contrib_svg.value = _svg(charts.contributions_chart(long))
+        svg = _svg(charts.contributions_chart(long))
+        if stale():
+            return
+        self.contrib_svg.value = svg
         if len(vendors) > 1:
             acc = smaa(matrix, weights, cost_criteria=self.cost, n_samples=self.smaa_samples, seed=self.seed,
                        concentration=self.concentration, low=self.low.loc[vendors], high=self.high.loc[vendors])
-            acc = acc.reset_index()
-            self.accept_svg.value = _svg(charts.acceptability_chart(
-                acc, title=f"Rank acceptability (SMAA, {self.smaa_samples:,} draws around these weights)"))
+            svg = _svg(charts.acceptability_chart(
+                acc.reset_index(), title=f"Rank acceptability (SMAA, {self.smaa_samples:,} draws around these weights)"))
         else:
-            self.accept_svg.value = ""
+            svg = ""
+        if stale():
+            return
+        self.accept_svg.value = svg
         key = tuple(vendors)
         if key not in self._heatmap_cache:
             self._heatmap_cache[key] = _svg(charts.heatmap_chart(
                 self.base.matrix.loc[vendors].drop(columns=[self.rubric.cost.id])))
+        if stale():
+            return
         self.heatmap_svg.value = self._heatmap_cache[key]
         self.last_render_seconds = time.perf_counter() - started
 
@@ -170,8 +200,13 @@ def build_dashboard(evaluations: Evaluations, **options) -> "VendorDashboard":
 
 
 def dashboard_from_paths(vendor_evals_dir: str = "vendor_evals", rubric_path: str = "templates/rubric.yaml",
-                         **options):
-    """Load the rubric and evaluations (paths relative to the project root) and return the dashboard widget."""
+                         *, background_charts: bool = True, **options):
+    """Load the rubric and evaluations (paths relative to the project root) and return the dashboard widget.
+
+    Charts are drawn on a worker thread by default, so the ranking follows a slider immediately.
+    """
     rubric = load_rubric(find_path(rubric_path))
     evaluations = load_evaluations(find_path(vendor_evals_dir), rubric)
-    return build_dashboard(evaluations, **options).widget
+    dashboard = build_dashboard(evaluations, background_charts=background_charts, **options)
+    dashboard.wait_for_charts()
+    return dashboard.widget
