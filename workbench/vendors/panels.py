@@ -13,8 +13,9 @@ import pandas as pd
 
 from .loading import Evaluations
 
-_STYLE = ("<style>.wb-panel table{border-collapse:collapse;margin:0.4em 0 1em;font-size:0.9em}"
-          ".wb-panel th,.wb-panel td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}"
+_STYLE = ("<style>.wb-panel table{border-collapse:collapse;margin:0.4em 0 1em;font-size:0.9em;table-layout:auto}"
+          ".wb-panel th,.wb-panel td{border:1px solid #ccc;padding:3px 6px;text-align:left !important;"
+          "vertical-align:top;max-width:340px;overflow-wrap:anywhere}"
           ".wb-panel th{background:#f3f3f3}.wb-panel .capped{color:#a33}</style>")
 
 
