@@ -62,6 +62,15 @@ def test_topsis_with_cost_criterion_matches_step_by_step_and_two_point_closed_fo
     assert two["closeness"].tolist() == [1.0, 0.0] and two["rank"].tolist() == [1, 2]
 
 
+def test_topsis_minmax_matches_pymcdm_documented_example():
+    # pymcdm (a second implementation; min-max normalization by default) documents for this matrix,
+    # weights (0.5, 0.5) and criterion 2 as cost the preferences 0.6126, 0.0, 0.7829, 1.0
+    m = _frame([[4, 4], [1, 5], [3, 2], [4, 2]])
+    got = topsis(m, {"c1": 0.5, "c2": 0.5}, cost_criteria=["c2"], normalization="minmax")
+    np.testing.assert_allclose(got["closeness"], [0.6126, 0.0, 0.7829, 1.0], atol=5e-5)
+    assert got["rank"].tolist() == [3, 4, 2, 1]
+
+
 def test_weighted_sum_minmax_closed_form_and_ties_share_lower_rank():
     m = _frame([[4, 100], [2, 50], [2, 50], [0, 150]], columns=["quality", "cost"])
     out = weighted_sum(m, {"quality": 3, "cost": 1}, cost_criteria=["cost"])
