@@ -81,6 +81,18 @@ def test_rating_of_three_without_evidence_is_capped(evals_copy, rubric):
     assert row["rating_given"] == 4 and row["rating"] == 2 and row["capped"]
 
 
+def test_old_evidence_is_flagged_not_capped(evals_copy, rubric):
+    path = evals_copy / "beacon.yaml"
+    text = path.read_text()
+    _edit(path, "date: '2026-09-29'", "date: '2022-01-15'")
+    ev = load_evaluations(evals_copy, rubric)
+    row = ev.ratings[(ev.ratings.vendor == "Beacon Health") & (ev.ratings.evaluator == "Aiko Tanaka")
+                     & (ev.ratings.sub_criterion == "failure_rate_disclosed")].iloc[0]
+    assert row["rating"] == 4 and not row["capped"]
+    notes = ev.notes[ev.notes["item"] == "failure_rate_disclosed"]["note"]
+    assert notes.str.contains("dated 2022-01-15, 57 months before the rating").any()
+
+
 @pytest.mark.parametrize("old,new,message", [
     ("    failure_transparency:\n", "    failure_transparancy:\n",
      r"keel\.yaml, line \d+ \(evaluators\[0\]\.ratings\.failure_transparancy\).*a criterion id of the rubric"),

@@ -154,6 +154,15 @@ def _rating_rows(ev: VendorEvaluation, doc: YamlDocument, rubric: Rubric) -> tup
                     capped = True
                     notes.append({"vendor": ev.vendor.name, "evaluator": evaluator.name, "item": sub.id,
                                   "note": f"rating {given} capped at {used}: no evidence (a note plus a link or a date)"})
+                if (has and given is not None and given >= scale.evidence_required_from and evidence.date
+                        and evaluator.rated_on):
+                    months = (evaluator.rated_on.year - evidence.date.year) * 12 + (
+                        evaluator.rated_on.month - evidence.date.month)
+                    if months > scale.evidence_max_age_months:
+                        notes.append({"vendor": ev.vendor.name, "evaluator": evaluator.name, "item": sub.id,
+                                      "note": f"rating {given} rests on evidence dated {evidence.date.isoformat()}, "
+                                              f"{months} months before the rating (more than "
+                                              f"{scale.evidence_max_age_months}): check it is still true"})
                 rows.append({
                     "vendor": ev.vendor.name, "evaluator": evaluator.name, "role": evaluator.role,
                     "criterion": crit.id, "sub_criterion": sub.id, "must_have": must[sub.id],
@@ -324,7 +333,8 @@ def blank_form(rubric: Rubric) -> str:
         "# Copy it to vendor_evals/<vendor>.yaml, one file per vendor, and fill in every value.",
         f"# Rating scale {s.min}-{s.max}: {levels}.",
         f"# Ratings of {s.evidence_required_from} or more need evidence (a note plus a link or a date);",
-        f"# without it they are capped at {s.cap_without_evidence} and flagged in the report.",
+        f"# without it they are capped at {s.cap_without_evidence} and flagged in the report. Evidence older than",
+        f"# {s.evidence_max_age_months} months on your rated_on date is flagged for a second look.",
         "# 'rating: null' means you could not assess the item (it is left out of your mean).",
         "vendor:",
         '  name: ""  # vendor name, unique across files',

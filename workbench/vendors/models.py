@@ -33,6 +33,9 @@ class Scale(_Strict):
                                                        "plus a link or a date).")
     cap_without_evidence: int = Field(2, description="A rating that needs evidence but has none is capped at this "
                                                      "level and flagged.")
+    evidence_max_age_months: int = Field(24, ge=1, description="Evidence for a rating that needs it should be at most "
+                                                               "this old on the evaluator's `rated_on` date; older "
+                                                               "evidence is flagged (not capped).")
 
     @model_validator(mode="after")
     def _levels_cover_scale(self) -> "Scale":
