@@ -80,3 +80,10 @@ def test_chart_specs(fit, data):
     assert forest["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
     _summary, deciles = calibration(fit, horizons=[6])
     assert "layer" in charts.calibration_chart(deciles).to_dict()
+
+
+def test_calibration_subsample_is_seeded(fit):
+    a, _ = calibration(fit, horizons=[6], max_customers=500, seed=3)
+    b, _ = calibration(fit, horizons=[6], max_customers=500, seed=3)
+    assert a["customers"].iloc[0] == 500
+    pd.testing.assert_frame_equal(a, b)
