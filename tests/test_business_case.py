@@ -346,3 +346,40 @@ def test_charts_are_specs_of_the_tables():
     curves = bc.churn_curves(sc, hazard_ratio=0.8)
     assert charts.churn_curve_chart(curves).to_dict()["mark"]["type"] == "line"
     assert curves.groupby("scenario")["active_accounts"].first().tolist() == [300.0, 300.0]
+
+
+# ---------------------------------------------------------------------------------------
+# Tenure-conditional baseline
+# ---------------------------------------------------------------------------------------
+
+def test_tenure_rows_with_a_constant_hazard_equal_the_start_basis():
+    # Exponential survival is memoryless: S(a + t) / S(a) = S(t), so tenure changes nothing.
+    cells = pd.DataFrame({"segment": ["A", "A", "B", "B"], "tenure_months": [0, 30, 5, 50],
+                          "accounts": [40.0, 60.0, 150.0, 50.0], "arr": [500_000.0, 700_000.0, 450_000.0, 150_000.0]})
+    ro = pd.DataFrame({"phase": ["p", "c"], "start_month": [0, 6], "share": [0.2, 1.0]})
+    by_tenure = bc.build_scenario(exp_baseline(), cells, ro, segment_column="plan", horizon_months=24, gross_margin=0.8)
+    by_start = scenario(months=24, rollout=ro)
+    pd.testing.assert_frame_equal(bc.expected_churn(by_tenure, hazard_ratio=0.7),
+                                  bc.expected_churn(by_start, hazard_ratio=0.7), rtol=1e-12)
+    np.testing.assert_allclose(bc.monthly_benefit(by_tenure, [0.7]), bc.monthly_benefit(by_start, [0.7]), rtol=1e-12)
+
+
+def test_tenure_rows_use_conditional_survival():
+    # Hazard 0.05 / month for the first 12 months, 0.01 after: S(12 + t) / S(12) = exp(-0.01 t).
+    base = pd.DataFrame({"segment_column": ["plan"] * 2 + ["all"] * 2, "segment": ["A", "A", "all", "all"],
+                         "horizon": [12, 24] * 2, "survival": [math.exp(-0.6), math.exp(-0.72)] * 2})
+    cells = pd.DataFrame({"segment": ["A", "A"], "tenure_months": [0, 12], "accounts": [10.0, 30.0],
+                          "arr": [100.0, 300.0]})
+    sc = bc.build_scenario(base, cells, one_phase(), segment_column="plan", horizon_months=12, gross_margin=1.0)
+    out = bc.expected_churn(sc, hazard_ratio=0.5).set_index("segment")
+    expected = 10 * (1 - math.exp(-0.6)) + 30 * (1 - math.exp(-0.12))
+    assert out.loc["A", "churned_accounts_without"] == pytest.approx(expected, rel=1e-12)
+    with_tool = 10 * (1 - math.exp(-0.3)) + 30 * (1 - math.exp(-0.06))
+    assert out.loc["A", "churned_accounts_with"] == pytest.approx(with_tool, rel=1e-12)
+    # 24 months of tenure + 12 of horizon reaches past the last horizon: extrapolated at the last hazard.
+    cells2 = cells.assign(tenure_months=[0, 24])
+    sc2 = bc.build_scenario(base, cells2, one_phase(), segment_column="plan", horizon_months=12, gross_margin=1.0)
+    out2 = bc.expected_churn(sc2, hazard_ratio=1.0).set_index("segment")
+    assert out2.loc["A", "churned_accounts_without"] == pytest.approx(expected, rel=1e-12)
+    assert bc.extrapolated_arr_share(sc2) == pytest.approx(0.75)
+    assert bc.extrapolated_arr_share(sc) == 0.0

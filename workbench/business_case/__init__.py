@@ -8,17 +8,17 @@ summary and tables in words), ``charts`` (altair).
 
 from .effect import Effect, make_effect, sample_hazard_ratios
 from .inputs import (CaseInputs, assumed_effect, baseline_from_customers, effect_from_result, load_inputs,
-                     portfolio_from_customers)
+                     portfolio_from_customers, segment_totals)
 from .params import BusinessCaseParams
-from .model import (CASE_COLUMNS, BusinessCase, Scenario, break_even_hazard_ratio, business_case, check_costs,
-                    churn_curves, delta_method_interval, expected_churn, make_scenario, monthly_benefit, monthly_cost,
+from .model import (CASE_COLUMNS, BusinessCase, Scenario, break_even_hazard_ratio, build_scenario, business_case, check_costs,
+                    churn_curves, delta_method_interval, expected_churn, extrapolated_arr_share, make_scenario, monthly_benefit, monthly_cost,
                     monthly_survival, payback_month, prevented_by_segment, prevented_churn, rollout_schedule,
                     sensitivity, survival_with_tool)
 
 __all__ = [
     "CASE_COLUMNS", "BusinessCase", "BusinessCaseParams", "CaseInputs", "Effect", "Scenario", "assumed_effect", "baseline_from_customers",
-    "break_even_hazard_ratio", "business_case", "check_costs", "churn_curves", "delta_method_interval",
-    "effect_from_result", "expected_churn", "load_inputs", "make_effect", "make_scenario", "monthly_benefit",
+    "break_even_hazard_ratio", "build_scenario", "business_case", "check_costs", "churn_curves", "delta_method_interval",
+    "effect_from_result", "expected_churn", "extrapolated_arr_share", "load_inputs", "make_effect", "make_scenario", "monthly_benefit",
     "monthly_cost", "monthly_survival", "payback_month", "portfolio_from_customers", "prevented_by_segment",
-    "prevented_churn", "rollout_schedule", "sample_hazard_ratios", "sensitivity", "survival_with_tool",
+    "prevented_churn", "rollout_schedule", "sample_hazard_ratios", "segment_totals", "sensitivity", "survival_with_tool",
 ]

@@ -25,6 +25,7 @@ BASELINE_NOTEBOOK = "01_churn_survival"
 VENDOR_NOTEBOOK = "02_vendor_scoring"
 PILOT_NOTEBOOK = "03_pilot_evaluation"
 HR_METRIC = "retention_hazard_ratio"
+DAYS_PER_MONTH = 30.4375
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,13 @@ class CaseInputs:
 # ---------------------------------------------------------------------------------------
 
 def portfolio_from_customers(frame: pd.DataFrame, *, as_of: str, segment_column: str, arr_col: str = "arr",
-                             missing_arr: str = "error", source: str = "customer table") -> tuple[pd.DataFrame, list[str]]:
+                             missing_arr: str = "error", by_tenure: bool = False,
+                             source: str = "customer table") -> tuple[pd.DataFrame, list[str]]:
     """Active accounts at ``as_of`` and their ARR per segment: (table segment, accounts, arr, mean_arr; notes).
 
-    Active: started on or before ``as_of`` and no churn date on or before it. ``missing_arr``:
+    With ``by_tenure`` the rows are (segment, tenure_months): whole months of 30.4375 days since
+    the start, so the business case can use each group's survival conditional on the tenure it
+    has reached. Active: started on or before ``as_of`` and no churn date on or before it. ``missing_arr``:
     ``"error"`` (default) reports every active account with a blank ARR; ``"segment_mean"`` fills
     them with their segment's mean ARR and says how many were filled.
     """
@@ -92,11 +96,27 @@ def portfolio_from_customers(frame: pd.DataFrame, *, as_of: str, segment_column:
     if not active.any():
         raise InputError([Problem(source, "rows", "churn_date", None, f"active accounts at as_of {as_of}",
                                   "check as_of and the churn dates")], source=source)
-    table = (pd.DataFrame({"segment": segment.to_numpy(), "arr": arr.to_numpy()})
-             .groupby("segment", sort=True)["arr"].agg(accounts="size", arr="sum").reset_index())
+    keys = ["segment", "tenure_months"] if by_tenure else ["segment"]
+    tenure = np.floor((as_of_ts - start.loc[active]).dt.days.to_numpy() / DAYS_PER_MONTH).astype(int)
+    table = (pd.DataFrame({"segment": segment.to_numpy(), "tenure_months": tenure, "arr": arr.to_numpy()})
+             .groupby(keys, sort=True)["arr"].agg(accounts="size", arr="sum").reset_index())
     table["accounts"] = table["accounts"].astype(float)
     table["mean_arr"] = table["arr"] / table["accounts"]
     return table, notes
+
+
+def segment_totals(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Accounts, ARR, mean ARR and median tenure per segment (for display), whatever the portfolio's rows."""
+    out = portfolio.groupby("segment", sort=True)[["accounts", "arr"]].sum().reset_index()
+    out["mean_arr"] = out["arr"] / out["accounts"]
+    if "tenure_months" in portfolio:
+        med = {}
+        for seg, sub in portfolio.groupby("segment", sort=True):
+            sub = sub.sort_values("tenure_months")
+            cum = sub["accounts"].cumsum().to_numpy()
+            med[seg] = float(sub["tenure_months"].to_numpy()[np.searchsorted(cum, cum[-1] / 2)])
+        out["median_tenure_months"] = out["segment"].map(med)
+    return out
 
 
 def effect_from_result(estimate, ci_lower, ci_upper, *, level: float, verdict: str = "",
@@ -198,14 +218,18 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
                 rubric_path: str, vendor_evals_dir: str, segment_column: str, horizons: list,
                 effect_source: str = "pilot", assumed_hazard_ratio: float = 0.85,
                 assumed_hr_range: list | None = None, assumed_range_level: float = 0.9,
-                missing_arr: str = "error") -> CaseInputs:
+                missing_arr: str = "error", baseline_basis: str = "tenure") -> CaseInputs:
     """Gather the inputs from ``cycle_dir`` (results of notebooks 01-03) or recompute them.
 
     ``effect_source``: ``"pilot"`` uses the pilot's hazard ratio and falls back to the assumed range
     (with a note) when the pilot has none; ``"assumed"`` always uses the assumed range.
+    ``baseline_basis``: ``"tenure"`` (accounts grouped by tenure, conditional survival) or ``"start"``
+    (the survival from the start of the subscription applied to every active account).
     """
     from .. import survival as sv
 
+    if baseline_basis not in ("tenure", "start"):
+        raise ConfigError(f"baseline_basis must be 'tenure' or 'start'; got {baseline_basis!r}")
     if effect_source not in ("pilot", "assumed"):
         raise ConfigError(f"effect_source must be 'pilot' or 'assumed'; got {effect_source!r}")
     assumed_hr_range = [0.7, 1.0] if assumed_hr_range is None else assumed_hr_range
@@ -213,7 +237,8 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
     sources = []
     customers = sv.load_customers(customers_path, date_columns=("start_date", "churn_date"))
     portfolio, pnotes = portfolio_from_customers(customers, as_of=as_of, segment_column=segment_column,
-                                                 missing_arr=missing_arr, source=customers_path)
+                                                 missing_arr=missing_arr, by_tenure=baseline_basis == "tenure",
+                                                 source=customers_path)
     notes += pnotes
     sources.append(("active base (accounts, ARR)", customers_path, f"active at {as_of}, by {segment_column}"))
     cycle = Path(cycle_dir) if cycle_dir else None

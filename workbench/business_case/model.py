@@ -2,9 +2,12 @@
 
 The model (stated in the report):
 
-* The active base at the analysis date is split by segment: ``accounts`` and ``arr`` per
-  segment (:class:`Scenario.portfolio`). Without the tool a segment's accounts stay with
-  probability ``S(t)`` after ``t`` months (the survival baseline, monthly).
+* The active base at the analysis date is split by segment (and, by default, by tenure):
+  ``accounts`` and ``arr`` per row of :class:`Scenario.portfolio`. Without the tool a row's
+  accounts stay with probability ``S(t)`` after ``t`` months, where ``S`` is the segment's
+  survival baseline (monthly) and, when the row has ``tenure_months = a``, the conditional
+  survival ``S(a + t) / S(a)`` of accounts that have already stayed ``a`` months. Under
+  proportional hazards the conditional survival is raised to ``HR`` just as ``S`` is.
 * Roll-out: from month ``m_k`` a further share ``dc_k`` of every segment is covered (pilot,
   department, company). Under proportional hazards an account covered from month ``m``
   stays with probability ``S(t)`` up to ``m`` and ``S(m) (S(t) / S(m)) ** HR`` after it, so
@@ -147,8 +150,8 @@ def check_rollout(phases: pd.DataFrame) -> None:
 class Scenario:
     """Everything but the effect and the vendor: baseline, base, roll-out, margin, hours saved."""
 
-    survival: pd.DataFrame  # segment, month (0..T), survival
-    portfolio: pd.DataFrame  # segment, accounts, arr
+    survival: pd.DataFrame  # segment, month (0..T + longest tenure), survival
+    portfolio: pd.DataFrame  # segment, accounts, arr[, tenure_months]
     rollout: pd.DataFrame  # phase, start_month, share
     horizon_months: int
     gross_margin: float
@@ -158,12 +161,32 @@ class Scenario:
 
     @property
     def segments(self) -> list[str]:
+        """Segment names in the portfolio's order (each once)."""
+        return list(dict.fromkeys(self.row_segments))
+
+    @property
+    def row_segments(self) -> list[str]:
         return [str(s) for s in self.portfolio["segment"]]
 
+    def tenures(self) -> np.ndarray:
+        if "tenure_months" not in self.portfolio:
+            return np.zeros(len(self.portfolio), dtype=int)
+        return self.portfolio["tenure_months"].to_numpy(int)
+
     def survival_matrix(self) -> np.ndarray:
-        """(segments, T + 1) baseline survival."""
+        """(rows, T + 1) survival of each portfolio row over the horizon, conditional on its tenure."""
         wide = self.survival.pivot(index="segment", columns="month", values="survival")
-        return wide.loc[self.segments, list(range(self.horizon_months + 1))].to_numpy(float)
+        curves = wide.loc[self.row_segments].to_numpy(float)
+        a = self.tenures()
+        idx = a[:, None] + np.arange(self.horizon_months + 1)[None, :]
+        window = np.take_along_axis(curves, idx, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(window[:, :1] > 0, window / window[:, :1], 0.0)
+
+    def segment_matrix(self) -> np.ndarray:
+        """(rows, segments) indicator used to add rows up to segments."""
+        rows = np.array(self.row_segments, dtype=object)
+        return (rows[:, None] == np.array(self.segments, dtype=object)[None, :]).astype(float)
 
     def coverage(self) -> np.ndarray:
         return rollout_schedule(self.rollout, months=self.horizon_months)["coverage"].to_numpy(float)
@@ -189,11 +212,45 @@ def make_scenario(survival: pd.DataFrame, portfolio: pd.DataFrame, rollout: pd.D
         raise InputError([Problem("survival baseline", "rows", "segment", s, "a monthly survival curve for the segment",
                                   "build it with monthly_survival over the portfolio's segments") for s in lost],
                          source="survival baseline")
-    if survival["month"].max() < horizon_months:
+    longest = int(portfolio["tenure_months"].max()) if "tenure_months" in portfolio and len(portfolio) else 0
+    if survival["month"].max() < horizon_months + longest:
         raise ConfigError(f"the monthly survival stops at month {survival['month'].max()}, before horizon_months "
-                          f"{horizon_months}: rebuild it with months={horizon_months}")
+                          f"{horizon_months} + the longest tenure {longest}: rebuild it with "
+                          f"months={horizon_months + longest}")
     return Scenario(survival, portfolio.reset_index(drop=True), rollout.reset_index(drop=True), int(horizon_months),
                     float(gross_margin), float(cs_hours_saved_per_month), float(cs_hourly_cost), tuple(notes))
+
+
+def build_scenario(baseline: pd.DataFrame, portfolio: pd.DataFrame, rollout: pd.DataFrame, *, segment_column: str,
+                   horizon_months: int, gross_margin: float, cs_hours_saved_per_month: float = 0.0,
+                   cs_hourly_cost: float = 0.0, notes=()) -> Scenario:
+    """:func:`monthly_survival` long enough for the portfolio's longest tenure, then :func:`make_scenario`."""
+    check_portfolio(portfolio)
+    if not isinstance(horizon_months, (int, np.integer)) or horizon_months < 1:
+        raise ConfigError(f"horizon_months must be a whole number of months >= 1 (36 matches the 3-year cost); "
+                          f"got {horizon_months!r}.")
+    longest = int(portfolio["tenure_months"].max()) if "tenure_months" in portfolio and len(portfolio) else 0
+    segments = list(dict.fromkeys(portfolio["segment"].astype(str)))
+    survival = monthly_survival(baseline, segment_column=segment_column, segments=segments,
+                                months=int(horizon_months) + longest)
+    notes = list(notes)
+    for basis in survival.drop_duplicates("segment")["basis"]:
+        if basis.startswith("all customers"):
+            notes.append(f"Survival baseline: {basis}; the whole base's curve is used for it.")
+    return make_scenario(survival, portfolio, rollout, horizon_months=horizon_months, gross_margin=gross_margin,
+                         cs_hours_saved_per_month=cs_hours_saved_per_month, cs_hourly_cost=cs_hourly_cost, notes=notes)
+
+
+def extrapolated_arr_share(scenario: Scenario) -> float:
+    """Share of the base's ARR whose horizon reaches past the baseline's last horizon (constant hazard there)."""
+    flagged = scenario.survival[scenario.survival["extrapolated"]] if "extrapolated" in scenario.survival else None
+    if flagged is None or flagged.empty:
+        return 0.0
+    first = flagged.groupby("segment")["month"].min()
+    starts = first.reindex(scenario.row_segments).to_numpy(float)
+    reach = scenario.tenures() + scenario.horizon_months
+    arr = scenario.portfolio["arr"].to_numpy(float)
+    return float(arr[reach >= starts].sum() / arr.sum()) if arr.sum() else 0.0
 
 
 def check_portfolio(portfolio: pd.DataFrame) -> None:
@@ -237,19 +294,36 @@ def _gain(surv: np.ndarray, hr: np.ndarray, rollout: pd.DataFrame) -> np.ndarray
     return g
 
 
+def _chunks(n_draws: int, rows: int, months: int, budget: int = 2_000_000):
+    step = max(1, budget // max(rows * months, 1))
+    for start in range(0, n_draws, step):
+        yield slice(start, min(start + step, n_draws))
+
+
 def prevented_by_segment(scenario: Scenario, hazard_ratios) -> dict[str, np.ndarray]:
-    """Prevented accounts and ARR at the horizon, per draw: arrays (draws, segments)."""
-    g = _gain(scenario.survival_matrix(), np.atleast_1d(hazard_ratios), scenario.rollout)[:, :, -1]
+    """Prevented accounts and ARR at the horizon, per draw: arrays (draws, segments) in ``scenario.segments`` order."""
+    hr = np.atleast_1d(np.asarray(hazard_ratios, dtype=float))
+    surv = scenario.survival_matrix()
+    to_seg = scenario.segment_matrix()
     accounts = scenario.portfolio["accounts"].to_numpy(float)
     arr = scenario.portfolio["arr"].to_numpy(float)
-    return {"accounts": g * accounts, "arr": g * arr}
+    out = {"accounts": np.empty((hr.size, to_seg.shape[1])), "arr": np.empty((hr.size, to_seg.shape[1]))}
+    for part in _chunks(hr.size, surv.shape[0], surv.shape[1]):
+        g = _gain(surv, hr[part], scenario.rollout)[:, :, -1]
+        out["accounts"][part] = (g * accounts) @ to_seg
+        out["arr"][part] = (g * arr) @ to_seg
+    return out
 
 
 def monthly_benefit(scenario: Scenario, hazard_ratios) -> np.ndarray:
     """Benefit in months 1..T per draw: margin x retained revenue + CS hours saved; shape (draws, T)."""
-    g = _gain(scenario.survival_matrix(), np.atleast_1d(hazard_ratios), scenario.rollout)[:, :, 1:]
+    hr = np.atleast_1d(np.asarray(hazard_ratios, dtype=float))
+    surv = scenario.survival_matrix()
     arr = scenario.portfolio["arr"].to_numpy(float)
-    revenue = np.einsum("dst,s->dt", g, arr / 12.0)
+    revenue = np.empty((hr.size, scenario.horizon_months))
+    for part in _chunks(hr.size, surv.shape[0], surv.shape[1]):
+        g = _gain(surv, hr[part], scenario.rollout)[:, :, 1:]
+        revenue[part] = np.einsum("dst,s->dt", g, arr / 12.0)
     hours = scenario.cs_hours_saved_per_month * scenario.cs_hourly_cost * scenario.coverage()
     return scenario.gross_margin * revenue + hours[None, :]
 
@@ -265,17 +339,18 @@ def expected_churn(scenario: Scenario, *, hazard_ratio: float) -> pd.DataFrame:
     acc = scenario.portfolio["accounts"].to_numpy(float)
     arr = scenario.portfolio["arr"].to_numpy(float)
     s_t = surv[:, -1]
-    out = pd.DataFrame({
-        "segment": scenario.segments, "accounts": acc, "arr": arr,
-        "survival_without": s_t, "survival_with": s_t + g,
+    rows = pd.DataFrame({
+        "segment": scenario.row_segments, "accounts": acc, "arr": arr,
         "churned_accounts_without": acc * (1 - s_t), "churned_accounts_with": acc * (1 - s_t - g),
         "prevented_accounts": acc * g,
         "churned_arr_without": arr * (1 - s_t), "churned_arr_with": arr * (1 - s_t - g), "prevented_arr": arr * g,
     })
+    out = rows.groupby("segment", sort=False).sum().reindex(scenario.segments).reset_index()
     total = out.drop(columns="segment").sum()
-    total["survival_without"] = float((acc * s_t).sum() / acc.sum()) if acc.sum() else np.nan
-    total["survival_with"] = float((acc * (s_t + g)).sum() / acc.sum()) if acc.sum() else np.nan
     out = pd.concat([out, pd.DataFrame([{"segment": TOTAL, **total.to_dict()}])], ignore_index=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out.insert(3, "survival_without", 1 - out["churned_accounts_without"] / out["accounts"])
+        out.insert(4, "survival_with", 1 - out["churned_accounts_with"] / out["accounts"])
     return out.assign(horizon_months=scenario.horizon_months, hazard_ratio=float(hazard_ratio))
 
 

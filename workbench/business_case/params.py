@@ -23,6 +23,7 @@ class BusinessCaseParams(BaseModel):
     cycle_dir: str = ""
     output_dir: str = Field(min_length=1)
     segment_column: str = Field(min_length=1)
+    baseline_basis: Literal["tenure", "start"] = "tenure"
     horizons: list[float] = Field(min_length=1)
     horizon_months: int
     effect_source: Literal["pilot", "assumed"] = "pilot"

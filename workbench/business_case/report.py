@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .effect import Effect
-from .model import TOTAL, BusinessCase, Scenario
+from .model import TOTAL, BusinessCase, Scenario, extrapolated_arr_share
 
 
 def money(value: float, currency: str = "") -> str:
@@ -115,10 +115,14 @@ def assumptions_table(scenario: Scenario, effect: Effect, *, simulations: int, s
                          "and every vendor", "model"),
         ("uncertainty", f"log HR ~ Normal from the {effect.level:.0%} interval (se {effect.log_se:.3f}); "
                         f"{simulations:,} seeded draws (seed {seed})", "method"),
-        ("baseline", "the survival baseline (Kaplan-Meier from the start of the subscription, per segment) applied "
-                     "to today's active accounts; cumulative hazard interpolated linearly between horizons",
-         "approximation: mature accounts churn less than new ones, so this tends to overstate both churn and "
-         "prevented churn"),
+        (("baseline", "each active account's survival conditional on the tenure it has reached, "
+                      "S(tenure + t) / S(tenure), from its segment's Kaplan-Meier baseline (cumulative hazard "
+                      "interpolated linearly between the baseline's horizons)", "model")
+         if "tenure_months" in scenario.portfolio else
+         ("baseline", "the survival baseline (Kaplan-Meier from the start of the subscription, per segment) applied "
+                      "to today's active accounts; cumulative hazard interpolated linearly between horizons",
+          "approximation: mature accounts churn less than new ones, so this tends to overstate both churn and "
+          "prevented churn")),
         ("horizon", f"{scenario.horizon_months} months after go-live", "parameter"),
         ("roll-out", rollout_sentence(scenario), "parameter"),
         ("gross margin", f"{scenario.gross_margin:.0%} of retained revenue counts as benefit", "parameter"),
@@ -131,11 +135,12 @@ def assumptions_table(scenario: Scenario, effect: Effect, *, simulations: int, s
                   "monthly), whatever the roll-out share", "conservative"),
         ("currency", f"ARR and costs are taken to be in the same currency ({currency or 'unstated'})", "check"),
     ]
-    extrapolated = scenario.survival[scenario.survival["extrapolated"]] if "extrapolated" in scenario.survival else []
-    if len(extrapolated):
-        first = int(extrapolated["month"].min())
-        rows.append(("extrapolation", f"survival from month {first} on is extrapolated at the last baseline "
-                                      "interval's constant hazard", "approximation"))
+    share = extrapolated_arr_share(scenario)
+    if share > 0:
+        last = scenario.survival.loc[~scenario.survival["extrapolated"], "month"].max()
+        rows.append(("extrapolation", f"beyond month {int(last)} of tenure the baseline's last interval's hazard is "
+                                      f"carried forward (constant); {share:.0%} of the base's ARR relies on it",
+                     "approximation"))
     return pd.DataFrame(rows, columns=["item", "assumption", "kind"])
 
 
