@@ -383,3 +383,16 @@ def test_tenure_rows_use_conditional_survival():
     assert out2.loc["A", "churned_accounts_without"] == pytest.approx(expected, rel=1e-12)
     assert bc.extrapolated_arr_share(sc2) == pytest.approx(0.75)
     assert bc.extrapolated_arr_share(sc) == 0.0
+
+
+def test_many_draws_are_evaluated_on_a_grid_within_1e_6_of_the_scale():
+    from workbench.business_case import model
+
+    sc = scenario(months=36, share=0.4, hours=5.0, rate=50.0)
+    draws = bc.sample_hazard_ratios(bc.make_effect(0.7, 0.4, 1.2), n=3_000, seed=9)
+    assert draws.size > model.GRID_POINTS
+    exact = np.concatenate([bc.monthly_benefit(sc, draws[i:i + 1000]) for i in range(0, 3000, 1000)])
+    np.testing.assert_allclose(bc.monthly_benefit(sc, draws), exact, rtol=0, atol=1e-6 * np.abs(exact).max())
+    exact_arr = np.concatenate([bc.prevented_by_segment(sc, draws[i:i + 1000])["arr"] for i in range(0, 3000, 1000)])
+    np.testing.assert_allclose(bc.prevented_by_segment(sc, draws)["arr"], exact_arr, rtol=0,
+                               atol=1e-6 * np.abs(exact_arr).max())

@@ -20,7 +20,8 @@ The model (stated in the report):
 * Net benefit = cumulative benefit - cumulative cost at ``T``; ROI = net benefit / cost; the
   payback month is the first month the cumulative benefit reaches the cumulative cost.
 * Uncertainty: log HR is drawn from its interval (:func:`.effect.sample_hazard_ratios`); the
-  interval of every derived figure is the percentile interval of the draws.
+  interval of every derived figure is the percentile interval of the draws (many draws are
+  evaluated on a fine grid of log HR and interpolated: see :func:`_on_grid`).
 """
 
 from __future__ import annotations
@@ -278,7 +279,6 @@ def _gain(surv: np.ndarray, hr: np.ndarray, rollout: pd.DataFrame) -> np.ndarray
     """Retention gain ``g`` with shape (draws, segments, T + 1) for hazard ratios ``hr`` (draws,)."""
     hr = np.asarray(hr, dtype=float).reshape(-1, 1, 1)
     s = surv[None, :, :]
-    t = np.arange(surv.shape[1])
     g = np.zeros((hr.shape[0], surv.shape[0], surv.shape[1]))
     previous = 0.0
     for r in rollout.sort_values("start_month").itertuples():
@@ -287,11 +287,32 @@ def _gain(surv: np.ndarray, hr: np.ndarray, rollout: pd.DataFrame) -> np.ndarray
         if dc <= 0:
             continue
         m = int(min(round(r.start_month), surv.shape[1] - 1))
-        sm = surv[None, :, m:m + 1]
+        # Covered from month m: S(m) * (S(t) / S(m)) ** HR for t > m.
+        sm = surv[:, m:m + 1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            covered = np.where(sm > 0, sm ** (1 - hr) * s ** hr, 0.0)
-        g += dc * np.where(t > m, covered - s, 0.0)
+            log_ratio = np.where(sm > 0, np.log(np.clip(surv[:, m + 1:], 1e-300, None)) - np.log(np.clip(sm, 1e-300, None)),
+                                 0.0)
+        covered = np.where(sm > 0, sm * np.exp(hr * log_ratio[None, :, :]), 0.0)
+        g[:, :, m + 1:] += dc * (covered - s[:, :, m + 1:])
     return g
+
+
+GRID_POINTS = 1025  # many draws: exact values on this grid of log HR, linearly interpolated in between
+
+
+def _on_grid(hr: np.ndarray, exact) -> np.ndarray:
+    """``exact(hr)`` (shape (draws, k)) for many draws: evaluate on a log-HR grid and interpolate.
+
+    Every output is a smooth function of log HR, so linear interpolation on ``GRID_POINTS``
+    points over the draws' range is accurate to about 1e-6 of the largest value (checked in the
+    tests); up to ``GRID_POINTS`` draws are evaluated exactly.
+    """
+    if hr.size <= GRID_POINTS:
+        return exact(hr)
+    log_hr = np.log(hr)
+    grid = np.linspace(log_hr.min(), log_hr.max(), GRID_POINTS)
+    values = exact(np.exp(grid))
+    return np.column_stack([np.interp(log_hr, grid, values[:, j]) for j in range(values.shape[1])])
 
 
 def _chunks(n_draws: int, rows: int, months: int, budget: int = 2_000_000):
@@ -305,14 +326,18 @@ def prevented_by_segment(scenario: Scenario, hazard_ratios) -> dict[str, np.ndar
     hr = np.atleast_1d(np.asarray(hazard_ratios, dtype=float))
     surv = scenario.survival_matrix()
     to_seg = scenario.segment_matrix()
-    accounts = scenario.portfolio["accounts"].to_numpy(float)
-    arr = scenario.portfolio["arr"].to_numpy(float)
-    out = {"accounts": np.empty((hr.size, to_seg.shape[1])), "arr": np.empty((hr.size, to_seg.shape[1]))}
-    for part in _chunks(hr.size, surv.shape[0], surv.shape[1]):
-        g = _gain(surv, hr[part], scenario.rollout)[:, :, -1]
-        out["accounts"][part] = (g * accounts) @ to_seg
-        out["arr"][part] = (g * arr) @ to_seg
-    return out
+    weights = np.concatenate([scenario.portfolio["accounts"].to_numpy(float)[:, None] * to_seg,
+                              scenario.portfolio["arr"].to_numpy(float)[:, None] * to_seg], axis=1)
+
+    def exact(h: np.ndarray) -> np.ndarray:
+        out = np.empty((h.size, weights.shape[1]))
+        for part in _chunks(h.size, surv.shape[0], surv.shape[1]):
+            out[part] = _gain(surv, h[part], scenario.rollout)[:, :, -1] @ weights
+        return out
+
+    both = _on_grid(hr, exact)
+    k = to_seg.shape[1]
+    return {"accounts": both[:, :k], "arr": both[:, k:]}
 
 
 def monthly_benefit(scenario: Scenario, hazard_ratios) -> np.ndarray:
@@ -320,10 +345,14 @@ def monthly_benefit(scenario: Scenario, hazard_ratios) -> np.ndarray:
     hr = np.atleast_1d(np.asarray(hazard_ratios, dtype=float))
     surv = scenario.survival_matrix()
     arr = scenario.portfolio["arr"].to_numpy(float)
-    revenue = np.empty((hr.size, scenario.horizon_months))
-    for part in _chunks(hr.size, surv.shape[0], surv.shape[1]):
-        g = _gain(surv, hr[part], scenario.rollout)[:, :, 1:]
-        revenue[part] = np.einsum("dst,s->dt", g, arr / 12.0)
+
+    def exact(h: np.ndarray) -> np.ndarray:
+        out = np.empty((h.size, scenario.horizon_months))
+        for part in _chunks(h.size, surv.shape[0], surv.shape[1]):
+            out[part] = np.einsum("dst,s->dt", _gain(surv, h[part], scenario.rollout)[:, :, 1:], arr / 12.0)
+        return out
+
+    revenue = _on_grid(hr, exact)
     hours = scenario.cs_hours_saved_per_month * scenario.cs_hourly_cost * scenario.coverage()
     return scenario.gross_margin * revenue + hours[None, :]
 
