@@ -275,3 +275,35 @@ def test_weight_stability_agrees_with_brute_force_reranking(method):
             ww[crit] = t
             r = rank_vendors(m, ww.reindex(w.index), method=method, cost_criteria=["cost"])["rank"]
             assert r[row["leader"]] > 1 and r[row["leader_when_above"]] == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Contract: every compute function returns its declared shape, leaves inputs alone, is seeded
+# ---------------------------------------------------------------------------------------
+
+_M = _frame([[3.0, 2.5, 120.0], [2.0, 3.5, 90.0], [3.5, 1.0, 150.0], [1.0, 1.0, 60.0]],
+            index=["V1", "V2", "V3", "V4"], columns=["quality", "support", "cost"])
+_W = {"quality": 0.5, "support": 0.3, "cost": 0.2}
+
+CONTRACTS = {
+    "weighted_sum": (lambda m: weighted_sum(m, _W, cost_criteria=["cost"]), ["score", "rank"]),
+    "topsis": (lambda m: topsis(m, _W, cost_criteria=["cost"]), ["closeness", "d_plus", "d_minus", "rank"]),
+    "smaa": (lambda m: smaa(m, _W, cost_criteria=["cost"], n_samples=2_000, seed=4, low=m * 0.9, high=m * 1.1),
+             ["rank_1", "rank_2", "rank_3", "rank_4", "expected_rank"]),
+    "weight_stability": (lambda m: weight_stability(m, _W, cost_criteria=["cost"]),
+                         ["criterion", "weight", "leader", "stable_from", "stable_to", "leader_when_below",
+                          "leader_when_above"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACTS))
+def test_compute_function_contract(name):
+    fn, columns = CONTRACTS[name]
+    before = _M.copy()
+    out = fn(_M)
+    pd.testing.assert_frame_equal(_M, before)  # input untouched, index name included
+    assert list(out.columns) == columns
+    if "rank" in out.columns:
+        assert list(out.index) == list(_M.index) and out["rank"].min() == 1
+        assert set(out["rank"]) <= set(range(1, len(_M) + 1))
+    pd.testing.assert_frame_equal(out, fn(_M))  # deterministic (seeded)
