@@ -51,3 +51,13 @@ def test_vendor_scoring_notebook_bad_parameters(run_notebook, tmp_path, params, 
     assert info.value.ename == ename
     assert text in info.value.evalue
     assert not (tmp_path / "bad" / "summary.json").exists()
+
+
+def test_dashboard_notebook_executes_headless(tmp_path, repo_root):
+    # as Voila does, run from the notebook's own folder: the data paths are found from the project root
+    folder = repo_root / "notebooks" / "dashboards"
+    papermill.execute_notebook(str(folder / "vendor_comparison.ipynb"), str(tmp_path / "dash.ipynb"),
+                               parameters={"smaa_samples": 300}, kernel_name="python3", cwd=str(folder),
+                               progress_bar=False)
+    text = (tmp_path / "dash.ipynb").read_text()
+    assert "application/vnd.jupyter.widget-view+json" in text

@@ -21,3 +21,13 @@ class VendorScoringParams(BaseModel):
     seed: int = Field(2026, description="Random seed of the SMAA sampling.")
     disagreement_threshold: int = Field(2, ge=1, le=4, description="Rating gap that puts an item on the discuss list.")
     output_dir: str = Field("results/02_vendor_scoring", description="Where result tables and summary.json go.")
+
+
+class DashboardParams(BaseModel):
+    """Parameters of notebooks/dashboards/vendor_comparison.ipynb (served with Voila)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vendor_evals_dir: str = Field("vendor_evals", description="Folder with one YAML evaluation file per vendor.")
+    rubric_path: str = Field("templates/rubric.yaml", description="The scoring rubric.")
+    smaa_samples: int = Field(2_000, ge=100, le=100_000, description="SMAA draws per change.")
