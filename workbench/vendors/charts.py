@@ -1,4 +1,8 @@
-"""Altair charts for vendor scoring. Each takes a tidy table and returns a chart (no rendering here)."""
+"""Altair charts for vendor scoring. Each takes a tidy table and returns a chart (no rendering here).
+
+Charts are shown as static SVG (reports and dashboard), so they carry no tooltips: every number
+the reader needs is in a table next to the chart or written on it.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,7 @@ def contributions_chart(contributions: pd.DataFrame, *, title: str = "Weighted c
             .mark_bar()
             .encode(y=alt.Y("vendor:N", sort=order, title=None),
                     x=alt.X("sum(contribution):Q", title="weighted-sum score (0-1)"),
-                    color=alt.Color("criterion:N", title="criterion"),
-                    tooltip=["vendor", "criterion", alt.Tooltip("contribution:Q", format=".3f")])
+                    color=alt.Color("criterion:N", title="criterion"))
             .properties(width=380, height=max(60, 24 * len(order))))
 
 
@@ -43,8 +46,7 @@ def acceptability_chart(acceptability: pd.DataFrame, *, title: str = "Rank accep
             .encode(y=alt.Y("vendor:N", sort=order, title=None),
                     x=alt.X("sum(probability):Q", title="share of samples", axis=alt.Axis(format="%")),
                     color=alt.Color("rank:O", scale=alt.Scale(scheme="viridis"), title="rank"),
-                    order=alt.Order("rank:O"),
-                    tooltip=["vendor", "rank", alt.Tooltip("probability:Q", format=".1%")])
+                    order=alt.Order("rank:O"))
             .properties(width=380, height=max(60, 24 * len(order))))
 
 

@@ -87,7 +87,7 @@ def criterion_summary(evaluations: Evaluations) -> pd.DataFrame:
 def decision_matrix(evaluations: Evaluations, *, aggregate: str = "mean") -> pd.DataFrame:
     """Vendors as index; the rubric's criteria (0-4 scores, ``aggregate`` = mean or median) and cost (TCO) as columns."""
     if aggregate not in ("mean", "median", "evaluator_min", "evaluator_max"):
-        raise ConfigError(f"aggregate must be 'mean' or 'median'; got {aggregate!r}")
+        raise ConfigError(f"aggregate must be 'mean', 'median', 'evaluator_min' or 'evaluator_max'; got {aggregate!r}")
     rubric = evaluations.rubric
     summary = criterion_summary(evaluations)
     m = summary.pivot(index="vendor", columns="criterion", values=aggregate)
