@@ -8,7 +8,6 @@ and the time of one slider change in the vendor dashboard with 20 vendors.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import sys
 import tempfile

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from workbench.errors import ConfigError, InputError
@@ -181,7 +182,7 @@ def test_weights_negative_all_zero_or_both_sources(rubric):
     with pytest.raises(ConfigError, match="unknown criteria prize"):
         resolve_weights(ev, {**w, "prize": 1})
     with pytest.raises(ConfigError, match="either weights or ahp_path"):
-        resolve_weights(ev, w, ahp=__import__("pandas").Series(w))
+        resolve_weights(ev, w, ahp=pd.Series(w))
     assert resolve_weights(ev, {}).sum() == pytest.approx(1.0)
 
 
