@@ -342,7 +342,7 @@ def test_charts_are_specs_of_the_tables():
     assert spec["layer"][0]["mark"]["type"] == "bar" and "EUR" in spec["layer"][0]["encoding"]["x"]["title"]
     assert len(spec["datasets"][next(iter(spec["datasets"]))]) == len(tornado)
     assert charts.net_benefit_chart(case.detail).to_dict()["layer"][1]["encoding"]["x"]["field"] == "net_benefit"
-    assert charts.payback_chart(case.cumulative).to_dict()["layer"][1]["encoding"]["color"]["field"] == "vendor"
+    assert charts.payback_chart(case.cumulative).to_dict()["layer"][0]["encoding"]["color"]["field"] == "vendor"
     curves = bc.churn_curves(sc, hazard_ratio=0.8)
     assert charts.churn_curve_chart(curves).to_dict()["mark"]["type"] == "line"
     assert curves.groupby("scenario")["active_accounts"].first().tolist() == [300.0, 300.0]

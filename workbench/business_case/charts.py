@@ -15,10 +15,13 @@ def tornado_chart(table: pd.DataFrame, *, currency: str = "") -> alt.LayerChart:
                   "base_net_benefit", "swing"]].copy()
     order = list(data["input"])
     unit = f" ({currency})" if currency else ""
+    lo = float(min(data["net_benefit_low"].min(), data["net_benefit_high"].min(), data["base_net_benefit"].min()))
+    hi = float(max(data["net_benefit_low"].max(), data["net_benefit_high"].max(), data["base_net_benefit"].max()))
+    pad = 0.3 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.1
     bars = alt.Chart(data).mark_bar(height=16, color="#4c78a8").encode(
         y=alt.Y("input:N", sort=order, title=None),
-        x=alt.X("net_benefit_low:Q", title=f"net benefit over the horizon{unit}", scale=alt.Scale(zero=False),
-                axis=alt.Axis(format="~s")),
+        x=alt.X("net_benefit_low:Q", title=f"net benefit over the horizon{unit}",
+                scale=alt.Scale(domain=[lo - pad, hi + pad], nice=False), axis=alt.Axis(format="~s")),
         x2="net_benefit_high:Q",
         tooltip=["input", "low_setting", "high_setting", alt.Tooltip("net_benefit_low:Q", format=",.0f"),
                  alt.Tooltip("net_benefit_high:Q", format=",.0f")])
@@ -50,18 +53,17 @@ def net_benefit_chart(detail: pd.DataFrame, *, currency: str = "") -> alt.LayerC
 
 
 def payback_chart(cumulative: pd.DataFrame, *, currency: str = "") -> alt.LayerChart:
-    """Cumulative benefit (one line, same for all vendors) against each vendor's cumulative cost, by month."""
+    """Cumulative net benefit (benefit - cost) per vendor by month; it crosses zero at the payback month."""
+    data = cumulative.assign(cumulative_net=cumulative["cumulative_benefit"] - cumulative["cumulative_cost"])
     unit = f" ({currency})" if currency else ""
-    benefit = cumulative.drop_duplicates("month")[["month", "cumulative_benefit"]]
-    cost = cumulative[["vendor", "month", "cumulative_cost"]]
-    line_b = alt.Chart(benefit).mark_line(color="black", strokeWidth=2).encode(
+    lines = alt.Chart(data).mark_line().encode(
         x=alt.X("month:Q", title="months after go-live"),
-        y=alt.Y("cumulative_benefit:Q", title=f"cumulative amount{unit}", scale=alt.Scale(type="symlog"),
-                axis=alt.Axis(format="~s")))
-    line_c = alt.Chart(cost).mark_line(strokeDash=[4, 2]).encode(
-        x="month:Q", y="cumulative_cost:Q", color=alt.Color("vendor:N", title="cost of"))
-    return alt.layer(line_b, line_c).properties(
-        width=460, height=240, title="Cumulative benefit (black) against each vendor's cumulative cost (dashed)")
+        y=alt.Y("cumulative_net:Q", title=f"cumulative net benefit{unit}", axis=alt.Axis(format="~s")),
+        color=alt.Color("vendor:N", title="vendor"),
+        tooltip=["vendor", "month", alt.Tooltip("cumulative_net:Q", format=",.0f")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#b2182b").encode(y="y:Q")
+    return alt.layer(lines, zero).properties(
+        width=460, height=240, title="Cumulative net benefit per vendor (payback where it crosses the red line)")
 
 
 def churn_curve_chart(curves: pd.DataFrame) -> alt.Chart:

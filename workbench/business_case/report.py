@@ -176,3 +176,37 @@ def headline(case: BusinessCase, expected: pd.DataFrame, *, currency: str = "") 
         "currency": currency,
         "simulations": case.simulations, "seed": case.seed,
     }
+
+
+def readable(table: pd.DataFrame):
+    """A display copy of a result table: amounts with thousands separators, shares as %, ratios to 3 decimals.
+
+    Returns a pandas ``Styler`` (the saved CSVs keep full precision).
+    """
+    formats = {}
+    for col in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[col]) or pd.api.types.is_bool_dtype(table[col]):
+            continue
+        name = str(col)
+        if name.startswith("prob_") or name in ("interval_level", "coverage", "hr_margin"):
+            formats[col] = "{:.1%}" if name != "hr_margin" else "{:.3f}"
+        elif "hazard_ratio" in name or name.endswith("_hr") or name.startswith("survival") or name in (
+                "ci_lower", "ci_upper", "log_se"):
+            formats[col] = "{:.3f}"
+        elif name.startswith("roi"):
+            formats[col] = "{:.1f}"
+        elif "accounts" in name or name in ("payback_month", "median_tenure_months", "horizon_months"):
+            formats[col] = "{:,.0f}" if name in ("payback_month", "horizon_months") else "{:,.1f}"
+        else:
+            formats[col] = "{:,.0f}"
+    return table.style.format(formats, na_rep="n/a").hide(axis="index")
+
+
+def bullets(table: pd.DataFrame, *, head: str, body: str, tag: str | None = None) -> str:
+    """A Markdown list from two (or three) text columns, for tables whose text would be cut off."""
+    lines = []
+    for r in table.itertuples(index=False):
+        row = r._asdict()
+        suffix = f" _({row[tag]})_" if tag else ""
+        lines.append(f"- **{row[head]}**{suffix}: {row[body]}")
+    return "\n".join(lines)
