@@ -99,12 +99,21 @@ def test_effect_source_assumed_ignores_the_pilot(recomputed, in_repo, tmp_path):
     assert inputs.effect.assumed and inputs.effect.ci_lower == 0.7 and inputs.effect.level == 0.9
 
 
-def test_cycle_folder_failures(recomputed, in_repo, tmp_path):
+def test_cycle_folder_without_results_recomputes_and_says_so(recomputed, in_repo, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(InputError, match=r"baseline.csv.*expected baseline.csv saved by 01_churn_survival.*run "
-                                         r"01_churn_survival in this cycle first"):
-        bc.load_inputs(cycle_dir=str(empty), **SHARED)
+    inputs = bc.load_inputs(cycle_dir=str(empty), **SHARED)
+    assert sum("This cycle has no" in n for n in inputs.notes) == 3
+    pd.testing.assert_frame_equal(inputs.baseline, recomputed.baseline)
+    assert inputs.effect == recomputed.effect
+
+
+def test_no_pilot_given_uses_the_assumed_range(in_repo):
+    inputs = bc.load_inputs(**{**SHARED, "pilot_dir": ""})
+    assert inputs.effect.assumed and any("No pilot was given" in n for n in inputs.notes)
+
+
+def test_cycle_folder_failures(recomputed, in_repo, tmp_path):
     with pytest.raises(ConfigError, match="cycle_dir 'nowhere' is not a folder"):
         bc.load_inputs(cycle_dir="nowhere", **SHARED)
     cycle = write_cycle(tmp_path / "cycle", recomputed, hr=(0.8, 0.85, 1.1))

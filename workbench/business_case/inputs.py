@@ -244,8 +244,17 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
     cycle = Path(cycle_dir) if cycle_dir else None
     if cycle is not None and not cycle.is_dir():
         raise ConfigError(f"cycle_dir {cycle_dir!r} is not a folder; leave it empty to recompute the inputs")
-    if cycle is not None:
-        path = _cycle_file(cycle, BASELINE_NOTEBOOK, "baseline.csv")
+    def in_cycle(notebook: str, name: str) -> Path | None:
+        if cycle is None:
+            return None
+        path = cycle / notebook / name
+        if not path.exists():
+            notes.append(f"This cycle has no {notebook}/{name}: that input was recomputed from the data instead.")
+            return None
+        return path
+
+    path = in_cycle(BASELINE_NOTEBOOK, "baseline.csv")
+    if path is not None:
         baseline = pd.read_csv(path)
         sources.append(("survival baseline", f"this cycle: {BASELINE_NOTEBOOK}/baseline.csv", "saved by 01_churn_survival"))
     else:
@@ -259,14 +268,19 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
                          source="survival baseline")
     effect = None
     if effect_source == "pilot":
-        if cycle is not None:
+        path = in_cycle(PILOT_NOTEBOOK, "summary.json")
+        if path is not None:
             effect, _path = pilot_effect_from_cycle(cycle)
             where = f"this cycle: {PILOT_NOTEBOOK}/summary.json"
-        else:
+        elif pilot_dir and criteria_path:
             effect, where = pilot_effect_recomputed(pilot_dir, criteria_path)
+        else:
+            effect, where = None, ""
+            notes.append("No pilot was given (pilot_dir or criteria_path is empty): the ASSUMED range is used.")
         if effect is None:
-            notes.append("The pilot gave no estimable hazard ratio (e.g. no churn in one arm): the ASSUMED range "
-                         "is used instead.")
+            if where:
+                notes.append("The pilot gave no estimable hazard ratio (e.g. no churn in one arm): the ASSUMED range "
+                             "is used instead.")
         else:
             sources.append(("effect on retention", where, effect.describe()))
             if not effect.conclusive:
@@ -275,8 +289,8 @@ def load_inputs(*, cycle_dir: str = "", customers_path: str, as_of: str, pilot_d
     if effect is None:
         effect = assumed_effect(assumed_hazard_ratio, assumed_hr_range, level=assumed_range_level)
         sources.append(("effect on retention", "parameters", effect.describe()))
-    if cycle is not None and (cycle / VENDOR_NOTEBOOK / "costs.csv").exists():
-        path = cycle / VENDOR_NOTEBOOK / "costs.csv"
+    path = in_cycle(VENDOR_NOTEBOOK, "costs.csv")
+    if path is not None:
         costs = pd.read_csv(path)
         sources.append(("vendor costs", f"this cycle: {VENDOR_NOTEBOOK}/costs.csv", "saved by 02_vendor_scoring"))
     else:
