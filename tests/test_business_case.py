@@ -396,3 +396,20 @@ def test_many_draws_are_evaluated_on_a_grid_within_1e_6_of_the_scale():
     exact_arr = np.concatenate([bc.prevented_by_segment(sc, draws[i:i + 1000])["arr"] for i in range(0, 3000, 1000)])
     np.testing.assert_allclose(bc.prevented_by_segment(sc, draws)["arr"], exact_arr, rtol=0,
                                atol=1e-6 * np.abs(exact_arr).max())
+
+
+def test_segment_totals_and_readable_tables():
+    from workbench.business_case.report import bullets, readable
+
+    cells = pd.DataFrame({"segment": ["A", "A", "A", "B"], "tenure_months": [1, 5, 30, 2],
+                          "accounts": [1.0, 1.0, 3.0, 2.0], "arr": [10.0, 20.0, 30.0, 40.0]})
+    totals = bc.segment_totals(cells)
+    assert totals.to_dict("records") == [
+        {"segment": "A", "accounts": 5.0, "arr": 60.0, "mean_arr": 12.0, "median_tenure_months": 30.0},
+        {"segment": "B", "accounts": 2.0, "arr": 40.0, "mean_arr": 20.0, "median_tenure_months": 2.0}]
+    html = readable(pd.DataFrame({"prevented_arr": [1234567.891], "prob_roi_positive": [0.987],
+                                  "break_even_hr": [0.91234], "payback_month": [np.nan]})).to_html()
+    assert "1,234,568" in html and "98.7%" in html and "0.912" in html and "n/a" in html
+    text = bullets(pd.DataFrame({"item": ["x"], "what": ["long text"], "kind": ["model"]}), head="item", body="what",
+                   tag="kind")
+    assert text == "- **x** _(model)_: long text"

@@ -1,7 +1,8 @@
 """The business case's inputs: from this cycle's saved results, or recomputed from the sample data.
 
 When the suite runner gives ``cycle_dir``, the survival baseline, the pilot's hazard ratio and the
-vendor costs are read from what notebooks 01, 02 and 03 saved there. Run on its own (``cycle_dir``
+vendor costs are read from what notebooks 01, 02 and 03 saved there (one that is missing is recomputed,
+with a note). Run on its own (``cycle_dir``
 empty), the same inputs are recomputed from the customer table, the pilot folder and the vendor
 evaluations with the same package functions and defaults those notebooks use. The active base
 (accounts and ARR per segment) always comes from the customer table.
