@@ -52,7 +52,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, np.ndarray, bool]:
 
 
 def build_design(frame: pd.DataFrame, *, covariates: list[str], reference_levels: dict[str, str] | None = None,
-                 max_levels: int = MAX_LEVELS, event_col: str = "event") -> Design:
+                 max_levels: int = MAX_LEVELS, event_col: str = "event", quiet: bool = False) -> Design:
     """One-hot encode categoricals against their reference level; drop unusable covariates with a note.
 
     Dropped (with a note): constant covariates, categoricals with more than ``max_levels``
@@ -134,7 +134,7 @@ def build_design(frame: pd.DataFrame, *, covariates: list[str], reference_levels
             X = X.drop(columns=name)
             notes.append(f"Column '{name}' is constant among the customers modelled: left out.")
     terms = {t: c for t, c in terms.items() if c}
-    for note in notes:
+    for note in notes if not quiet else ():
         warn(note)
     return Design(X=X, terms=terms, reference_levels=refs, notes=tuple(notes), rows_used=keep)
 
@@ -162,15 +162,20 @@ class CoxResult:
 
 def fit_cox(frame: pd.DataFrame, *, covariates: list[str], reference_levels: dict[str, str] | None = None,
             duration_col: str = "duration", event_col: str = "event", alpha: float = 0.05,
-            strata: list[str] | None = None, max_levels: int = MAX_LEVELS, penalizer: float = 0.0) -> CoxResult:
-    """Fit a Cox model (Efron ties) on ``covariates``; optional ``strata`` columns (lifelines ``strata=``)."""
+            strata: list[str] | None = None, max_levels: int = MAX_LEVELS, penalizer: float = 0.0,
+            quiet: bool = False) -> CoxResult:
+    """Fit a Cox model (Efron ties) on ``covariates``; optional ``strata`` columns (lifelines ``strata=``).
+
+    Notes (dropped covariates, blanks, separation) are in ``.notes`` and also emitted as
+    :class:`~workbench.survival.data.SurvivalDataWarning` unless ``quiet`` (for refits of the same data).
+    """
     from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError, ConvergenceWarning
 
     strata = list(strata or [])
     design = build_design(frame, covariates=[c for c in covariates if c not in strata],
                           reference_levels={k: v for k, v in (reference_levels or {}).items() if k not in strata},
-                          max_levels=max_levels, event_col=event_col)
+                          max_levels=max_levels, event_col=event_col, quiet=quiet)
     rows = design.rows_used
     data = design.X.loc[rows].copy()
     data["_T"] = frame.loc[rows, duration_col].to_numpy(dtype=float)
@@ -215,7 +220,7 @@ def fit_cox(frame: pd.DataFrame, *, covariates: list[str], reference_levels: dic
     for name in separated["covariate"]:
         notes.append(f"'{name}' looks perfectly separating (huge coefficient or standard error): its hazard ratio is not "
                      "estimable. Merge that level with another or drop the covariate.")
-    for note in notes[len(design.notes):]:
+    for note in notes[len(design.notes):] if not quiet else ():
         warn(note)
     return CoxResult(summary=summary, n=int(len(data)), events=events,
                      fitter=fitter, design=design, durations=data["_T"].to_numpy(), events_mask=data["_E"].to_numpy(bool),
@@ -354,7 +359,7 @@ def cv_concordance(frame: pd.DataFrame, *, covariates: list[str], reference_leve
 
     if k < 2:
         raise ConfigError(f"cv_folds must be at least 2; got {k}")
-    design = build_design(frame, covariates=covariates, reference_levels=reference_levels)
+    design = build_design(frame, covariates=covariates, reference_levels=reference_levels, quiet=True)
     X = design.X.loc[design.rows_used].reset_index(drop=True)
     T = frame.loc[design.rows_used, duration_col].to_numpy(float)
     E = frame.loc[design.rows_used, event_col].to_numpy(bool)

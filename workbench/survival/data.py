@@ -36,8 +36,13 @@ class SurvivalDataWarning(UserWarning):
 
 
 def warn(message: str) -> None:
-    """Emit a workbench warning (shown in the CLI; the notebook also shows the notes table)."""
-    warnings.warn(message, SurvivalDataWarning, stacklevel=3)
+    """Emit a workbench warning (shown in the CLI; the notebook also shows a notes table).
+
+    Attributed to "workbench.survival" rather than a source line, so that reports show the
+    message, not an installation path.
+    """
+    warnings.warn_explicit(message, SurvivalDataWarning, filename="workbench.survival", lineno=0,
+                           module="workbench.survival")
 
 
 @dataclass(frozen=True)
