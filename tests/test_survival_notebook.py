@@ -53,3 +53,24 @@ def test_event_values_matching_nothing_is_input_error(run_notebook, tmp_path):
                      segment_cols=["plan"], covariates=["plan"], arr_col="")
     assert info.value.ename == "InputError"
     assert "event_values" in info.value.evalue
+
+
+def test_notebook_duration_style_and_capacity_tiers(run_notebook, tmp_path, sample_dir):
+    sample = pd.read_csv(sample_dir / "customers.csv", parse_dates=["start_date", "churn_date"]).head(800)
+    end = sample["churn_date"].fillna(pd.Timestamp("2026-10-31"))
+    telco = pd.DataFrame({"customerID": sample["customer_id"],
+                          "tenure": ((end - sample["start_date"]).dt.days / 30.4375).round(1),
+                          "Churn": sample["churn_date"].notna().map({True: "Yes", False: "No"}),
+                          "Contract": sample["plan"], "usage": sample["weekly_active_share"],
+                          "MonthlyCharges": (sample["arr"] / 12).round(2)})
+    path = tmp_path / "telco.parquet"
+    telco.to_parquet(path)
+    run_notebook("01_churn_survival", tmp_path, customers_path=str(path), id_col="customerID", duration_col="tenure",
+                 event_col="Churn", event_values=["Yes"], start_col="", end_col="", as_of="",
+                 segment_cols=["Contract"], covariates=["Contract", "usage"], arr_col="MonthlyCharges",
+                 tier_method="capacity", urgent_capacity=10, medium_capacity=30, horizons=[3, 6, 12])
+    risk = pd.read_csv(tmp_path / "risk_scores.csv")
+    assert (risk["tier"] == "urgent").sum() == 10 and (risk["tier"] == "medium").sum() == 30
+    assert "churn_prob_12" in risk.columns
+    cox = pd.read_csv(tmp_path / "cox.csv")
+    assert set(cox["covariate"]) == {"Contract[Growth]", "Contract[Starter]", "usage"}
