@@ -87,3 +87,29 @@ def test_calibration_subsample_is_seeded(fit):
     b, _ = calibration(fit, horizons=[6], max_customers=500, seed=3)
     assert a["customers"].iloc[0] == 500
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_curve_points_keeps_largest_segments():
+    from workbench.survival import survival_tables
+
+    rng = np.random.default_rng(2)
+    n = 3000
+    df = pd.DataFrame({"duration": rng.integers(1, 30, n).astype(float), "event": rng.random(n) < 0.5,
+                       "many": rng.choice([f"s{i:02d}" for i in range(20)], size=n, p=np.r_[[0.3], np.full(19, 0.7 / 19)])})
+    km = survival_tables(df, segment_cols=["many"], horizons=[6])
+    pts = charts.curve_points(km["curves"], segment_column="many", max_segments=5)
+    assert pts["segment"].nunique() == 5 and "s00" in set(pts["segment"])
+
+
+def test_compute_functions_leave_inputs_unchanged(fit, data):
+    from workbench.survival import cv_concordance, logrank_table, rmst_tables, survival_tables
+
+    before = data.copy()
+    survival_tables(data, segment_cols=["seg"], horizons=[6])
+    logrank_table(data, segment_cols=["seg"])
+    rmst_tables(data, segment_cols=["seg"], tau=12)
+    fit_cox(data, covariates=["x", "seg"], quiet=True)
+    cv_concordance(data, covariates=["x"], k=3, seed=0)
+    active_risk(fit, data, horizons=[6], tier_horizon=6)
+    parametric_fits(data, segment_cols=[])
+    pd.testing.assert_frame_equal(data, before)

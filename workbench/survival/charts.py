@@ -11,9 +11,17 @@ import numpy as np
 import pandas as pd
 
 
-def curve_points(curves: pd.DataFrame, *, segment_column: str, n_points: int = 120) -> pd.DataFrame:
-    """Step curves of one segment column sampled on a common grid (time, segment, survival, bands, at_risk)."""
+def curve_points(curves: pd.DataFrame, *, segment_column: str, n_points: int = 120,
+                 max_segments: int = 10) -> pd.DataFrame:
+    """Step curves of one segment column sampled on a common grid (time, segment, survival, bands, at_risk).
+
+    Only the ``max_segments`` largest segments are kept, so that a column with many levels
+    still gives a readable chart (every segment stays in the tables).
+    """
     sub = curves[curves["segment_column"] == segment_column]
+    if sub["segment"].nunique() > max_segments:
+        sizes = sub.groupby("segment")["at_risk"].max().sort_values(ascending=False)
+        sub = sub[sub["segment"].isin(sizes.index[:max_segments])]
     if sub.empty:
         return pd.DataFrame(columns=["time", "segment", "survival", "ci_lower", "ci_upper", "at_risk"])
     grid = np.unique(np.concatenate([[0.0], np.linspace(0, float(sub["time"].max()), n_points)]))
