@@ -57,3 +57,13 @@ def test_table_pairwise_and_single_level():
     np.testing.assert_allclose(pairs.p_holm, multipletests(pairs.p, method="holm")[1])
     one = table[table.segment_column == "one"].iloc[0]
     assert "only one level" in one["note"] and np.isnan(one["chisq"])
+
+
+def test_many_levels_skip_pairwise():
+    rng = np.random.default_rng(0)
+    n = 2000
+    df = pd.DataFrame({"duration": rng.integers(1, 20, n).astype(float), "event": rng.random(n) < 0.5,
+                       "seg": rng.choice([f"L{i}" for i in range(40)], size=n)})
+    table = logrank_table(df, segment_cols=["seg"])
+    assert len(table) == 1 and "pairwise tests skipped" in table["note"].iloc[0]
+    assert table["df"].iloc[0] == 39

@@ -259,9 +259,10 @@ def survival_tables(frame: pd.DataFrame, *, segment_cols: list[str], horizons: l
 
 
 def rmst_tables(frame: pd.DataFrame, *, segment_cols: list[str], tau: float, alpha: float = 0.05,
-                min_group_size: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+                min_group_size: int = 5, max_pairwise_levels: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
     """RMST to ``tau`` per segment (segment_column, segment, horizon, rmst, se, ci_lower, ci_upper)
-    and pairwise differences within each segment column (segment_a minus segment_b, with CI and p)."""
+    and pairwise differences within each segment column (segment_a minus segment_b, with CI and p;
+    skipped for columns with more than ``max_pairwise_levels`` estimable segments)."""
     z = _z(alpha)
     rows = []
     for col, level, agg in _groups(frame, segment_cols):
@@ -277,6 +278,8 @@ def rmst_tables(frame: pd.DataFrame, *, segment_cols: list[str], tau: float, alp
     diffs = []
     for col in segment_cols:
         sub = table[(table["segment_column"] == col) & table["rmst"].notna()].reset_index(drop=True)
+        if len(sub) > max_pairwise_levels:
+            continue  # too many pairs to read; the per-segment table still has every level
         for i in range(len(sub)):
             for j in range(i + 1, len(sub)):
                 a, b = sub.iloc[i], sub.iloc[j]

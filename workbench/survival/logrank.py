@@ -82,13 +82,17 @@ def benjamini_hochberg(p) -> np.ndarray:
     return out
 
 
+MAX_PAIRWISE_LEVELS = 12
+
+
 def logrank_table(frame: pd.DataFrame, *, segment_cols: list[str], duration_col: str = "duration",
-                  event_col: str = "event") -> pd.DataFrame:
+                  event_col: str = "event", max_pairwise_levels: int = MAX_PAIRWISE_LEVELS) -> pd.DataFrame:
     """Multi-group and pairwise log-rank per segment column.
 
     Columns: segment_column, group_a, group_b (empty for the multi-group test), chisq, df, p,
     p_holm, p_bh (adjusted within each segment column over its pairwise tests; the multi-group
-    row repeats its raw p). Columns with a single level get one row with a note and no test.
+    row repeats its raw p). Columns with a single level get one row with a note and no test;
+    columns with more than ``max_pairwise_levels`` levels get the multi-group test only.
     """
     rows = []
     for col in segment_cols:
@@ -103,6 +107,9 @@ def logrank_table(frame: pd.DataFrame, *, segment_cols: list[str], duration_col:
         rows.append({"segment_column": col, "group_a": "", "group_b": "", "chisq": chisq, "df": df, "p": p,
                      "p_holm": p, "p_bh": p, "note": f"{len(levels)}-group test"})
         pair_rows = []
+        if len(levels) > max_pairwise_levels:
+            rows[-1]["note"] += f"; {len(levels)} levels: pairwise tests skipped (more than {max_pairwise_levels})"
+            continue
         for a, b in combinations(levels, 2):
             sub = agg[agg[col].astype(str).isin([a, b])]
             if sub[event_col].astype(bool).sum() == 0 or sub["w"].sum() == 0:
