@@ -178,7 +178,8 @@ def pilot_effect_from_cycle(cycle_dir: Path) -> tuple[Effect | None, str]:
         v = pd.read_csv(verdicts_path)
         row = v[v.get("metric", pd.Series(dtype=str)) == HR_METRIC] if "metric" in v else v.iloc[0:0]
         if len(row):
-            level = float(row["interval_level"].iloc[0]) if "interval_level" in row else level
+            found = float(row["interval_level"].iloc[0]) if "interval_level" in row else float("nan")
+            level = found if 0 < found < 1 else level
             verdict = str(row["verdict"].iloc[0]) if "verdict" in row else ""
     for key in ("hazard_ratio", "hazard_ratio_ci_lower", "hazard_ratio_ci_upper"):
         if key not in summary:
