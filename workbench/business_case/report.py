@@ -124,7 +124,7 @@ def assumptions_table(scenario: Scenario, effect: Effect, *, simulations: int, s
           "approximation: mature accounts churn less than new ones, so this tends to overstate both churn and "
           "prevented churn")),
         ("baseline uncertainty", "the survival baseline is taken as known: only the effect's uncertainty is "
-                                 "propagated (the baseline's intervals are far narrower than the effect's)", "method"),
+                                 "propagated (the baseline's intervals are usually far narrower than the effect's)", "method"),
         ("horizon", f"{scenario.horizon_months} months after go-live", "parameter"),
         ("roll-out", rollout_sentence(scenario), "parameter"),
         ("gross margin", f"{scenario.gross_margin:.0%} of retained revenue counts as benefit", "parameter"),
