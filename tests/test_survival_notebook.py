@@ -74,3 +74,18 @@ def test_notebook_duration_style_and_capacity_tiers(run_notebook, tmp_path, samp
     assert "churn_prob_12" in risk.columns
     cox = pd.read_csv(tmp_path / "cox.csv")
     assert set(cox["covariate"]) == {"Contract[Growth]", "Contract[Starter]", "usage"}
+
+
+def test_params_model_rejects_inconsistent_values():
+    from workbench.errors import ConfigError
+    from workbench.notebook import parameters
+    from workbench.survival.params import SurvivalParams
+
+    base = dict(customers_path="x.csv", output_dir="out", horizons=[3, 6], rmst_horizon=12, alpha=0.05, cv_folds=5,
+                tier_horizon=6, urgent_threshold=0.3, medium_threshold=0.1, urgent_capacity=5, medium_capacity=10,
+                min_group_size=5)
+    assert parameters(dict(base), SurvivalParams).tier_horizon == 6
+    with pytest.raises(ConfigError, match="tier_horizon 12 must be one of horizons"):
+        parameters({**base, "tier_horizon": 12}, SurvivalParams)
+    with pytest.raises(ConfigError, match="Unknown parameter"):
+        parameters({**base, "horizon": 3}, SurvivalParams)
