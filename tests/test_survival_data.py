@@ -60,3 +60,12 @@ def test_blank_segments_become_unknown(tmp_path):
     assert data.frame["plan"].tolist() == ["A", "unknown", "B"]
     with pytest.raises(InputError, match="a column named 'missing'"):
         load_customers(path, columns=["missing"])
+
+
+def test_blank_counts():
+    from workbench.survival import blank_counts
+
+    df = pd.DataFrame({"plan": ["A", "unknown", "B", "A"], "x": [1.0, None, None, 2.0], "s": ["a", " ", "b", "c"]})
+    out = blank_counts(df, ["plan", "x", "s", ""], segment_cols=["plan"]).set_index("column")
+    assert out.loc["plan", "blank_cells"] == 1 and out.loc["x", "blank_cells"] == 2 and out.loc["s", "blank_cells"] == 1
+    assert out.loc["x", "share"] == 0.5

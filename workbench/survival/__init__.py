@@ -8,7 +8,7 @@ fits, risk of active customers), :mod:`.charts`.
 """
 
 from .cox import CoxResult, Design, build_design, cox_zph, cv_concordance, fit_cox, ph_violations, zph_score_test
-from .data import SurvivalData, SurvivalDataWarning, load_customers, prepare_survival_data
+from .data import SurvivalData, SurvivalDataWarning, blank_counts, load_customers, prepare_survival_data
 from .km import (
     KMCurve,
     RMSTResult,
@@ -26,7 +26,7 @@ from .models import TIER_ACTIONS, active_risk, calibration, cox_cumulative_hazar
 
 __all__ = [
     "CoxResult", "Design", "KMCurve", "RMSTResult", "SurvivalData", "SurvivalDataWarning", "TIER_ACTIONS",
-    "active_risk", "benjamini_hochberg", "build_design", "calibration", "cox_cumulative_hazard", "cox_zph",
+    "active_risk", "benjamini_hochberg", "blank_counts", "build_design", "calibration", "cox_cumulative_hazard", "cox_zph",
     "cv_concordance", "event_table", "fit_cox", "holm", "kaplan_meier", "load_customers", "logrank_statistic",
     "logrank_table", "median_followup", "median_survival", "parametric_fits", "ph_violations",
     "prepare_survival_data", "reverse_km_median_followup", "rmst", "rmst_tables", "survival_tables",

@@ -220,3 +220,22 @@ def prepare_survival_data(
         warn(message)
     quality_frame = pd.DataFrame(quality, columns=["item", "count", "detail"])
     return SurvivalData(frame=out, quality=quality_frame, notes=tuple(notes), time_unit=time_unit, source=file)
+
+
+def blank_counts(frame: pd.DataFrame, columns: list[str], *, segment_cols: list[str] | None = None) -> pd.DataFrame:
+    """Blank cells per analysed column (column, blank_cells, share, handling), for the data-quality section."""
+    segment_cols = set(segment_cols or [])
+    rows = []
+    n = len(frame)
+    for col in dict.fromkeys(c for c in columns if c and c in frame.columns):
+        values = frame[col]
+        blank = values.isna()
+        if values.dtype == object or str(values.dtype).startswith("string"):
+            blank |= values.astype("string").str.strip().fillna("").eq("")
+        if col in segment_cols:
+            blank |= values.astype(str).eq(UNKNOWN_LEVEL)
+        count = int(blank.sum())
+        handling = ("own level 'unknown'" if col in segment_cols
+                    else "left out of the Cox model (numeric) or level 'unknown' (categorical)" if count else "")
+        rows.append({"column": col, "blank_cells": count, "share": count / n if n else np.nan, "handling": handling})
+    return pd.DataFrame(rows, columns=["column", "blank_cells", "share", "handling"])
