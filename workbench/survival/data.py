@@ -235,7 +235,7 @@ def blank_counts(frame: pd.DataFrame, columns: list[str], *, segment_cols: list[
         if col in segment_cols:
             blank |= values.astype(str).eq(UNKNOWN_LEVEL)
         count = int(blank.sum())
-        handling = ("own level 'unknown'" if col in segment_cols
-                    else "left out of the Cox model (numeric) or level 'unknown' (categorical)" if count else "")
+        handling = ("" if not count else "own level 'unknown'" if col in segment_cols
+                    else "left out of the Cox model (numeric) or level 'unknown' (categorical)")
         rows.append({"column": col, "blank_cells": count, "share": count / n if n else np.nan, "handling": handling})
     return pd.DataFrame(rows, columns=["column", "blank_cells", "share", "handling"])
