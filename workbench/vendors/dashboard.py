@@ -17,6 +17,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from ..report.charts import chart_to_svg
 from . import charts, panels
 from .loading import Evaluations, load_evaluations, load_rubric
 from .methods import rank_vendors, smaa, weighted_contributions
@@ -39,14 +40,6 @@ def find_path(path: str | os.PathLike, *, start: Path | None = None) -> Path:
         if (folder / p).exists():
             return folder / p
     return here / p
-
-
-def _svg(chart) -> str:
-    """SVG of an altair chart, offline: like ``chart_to_svg`` but skipping altair's schema validation of
-    a spec this module built itself (saves 30-60 ms per chart on a slider change)."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(chart.to_dict(validate=False))
 
 
 class VendorDashboard:
@@ -170,15 +163,16 @@ class VendorDashboard:
         matrix = self.eligible.loc[vendors]
         contrib = weighted_contributions(matrix, weights, cost_criteria=self.cost)
         long = contrib.reset_index().melt(id_vars="vendor", var_name="criterion", value_name="contribution")
-        svg = _svg(charts.contributions_chart(long))
+        svg = chart_to_svg(charts.contributions_chart(long), validate=False)
         if stale():
             return
         self.contrib_svg.value = svg
         if len(vendors) > 1:
             acc = smaa(matrix, weights, cost_criteria=self.cost, n_samples=self.smaa_samples, seed=self.seed,
                        concentration=self.concentration, low=self.low.loc[vendors], high=self.high.loc[vendors])
-            svg = _svg(charts.acceptability_chart(
-                acc.reset_index(), title=f"Rank acceptability (SMAA, {self.smaa_samples:,} draws around these weights)"))
+            svg = chart_to_svg(charts.acceptability_chart(
+                acc.reset_index(), title=f"Rank acceptability (SMAA, {self.smaa_samples:,} draws around these weights)"),
+                validate=False)
         else:
             svg = ""
         if stale():
@@ -186,8 +180,8 @@ class VendorDashboard:
         self.accept_svg.value = svg
         key = tuple(vendors)
         if key not in self._heatmap_cache:
-            self._heatmap_cache[key] = _svg(charts.heatmap_chart(
-                self.base.matrix.loc[vendors].drop(columns=[self.rubric.cost.id])))
+            self._heatmap_cache[key] = chart_to_svg(charts.heatmap_chart(
+                self.base.matrix.loc[vendors].drop(columns=[self.rubric.cost.id])), validate=False)
         if stale():
             return
         self.heatmap_svg.value = self._heatmap_cache[key]
