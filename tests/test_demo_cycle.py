@@ -64,3 +64,19 @@ def test_cycle_index_and_every_report_open_offline(demo, offline_page, repo_root
     page.goto((runs / "index.html").as_uri())
     assert page.locator("a", has_text="demo").count() == 1
     assert blocked == [], f"pages tried to reach the network: {blocked[:5]}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("name", ["00_data_checks", "02_vendor_scoring"])
+def test_standalone_papermill_gives_the_runners_results(demo, run_notebook, tmp_path, name):
+    """``workbench run`` is a convenience over papermill: the same notebook run by hand with the
+    same parameters writes the same result tables."""
+    result, runs = demo
+    run = next(r for r in result.notebooks if r.name == name)
+    params = {k: v for k, v in run.parameters.items() if k not in ("output_dir", "cycle", "runs_dir", "cycle_dir")}
+    run_notebook(name, tmp_path, **params)
+    cycle_dir = runs / "demo" / name
+    tables = json.loads((cycle_dir / "summary.json").read_text())["tables"]
+    assert tables
+    for table in tables:
+        assert (tmp_path / table).read_bytes() == (cycle_dir / table).read_bytes(), table
