@@ -66,3 +66,18 @@ def test_report_renders_offline_in_chromium(report, offline_page, tmp_path, repo
     page.screenshot(path=str(artifacts / "report_offline.png"), full_page=True)
     pdf = page.pdf(path=str(tmp_path / "report.pdf"), format="A4")
     assert pdf[:4] == b"%PDF" and len(pdf) > 5_000
+
+
+def test_tables_for_reviewers_hide_row_numbers_and_format_numbers():
+    import pandas as pd
+
+    from workbench.notebook import format_number, table_html
+
+    html = table_html(pd.DataFrame({"vendor": ["<script>x</script>"], "arr": [257515.4], "p": [5.068e-16],
+                                    "hr": [0.72291], "n": [5000.0]}))
+    assert "<th></th>" not in html and ">0<" not in html  # no 0..n-1 index column
+    assert "257,515" in html and "5.068e-16" in html and "0.7229" in html and "5,000" in html
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert format_number(float("nan")) == "" and format_number(3.0) == "3"
+    indexed = table_html(pd.DataFrame({"score": [1.5]}, index=pd.Index(["Beacon"], name="vendor")))
+    assert "Beacon" in indexed

@@ -59,6 +59,27 @@ def parameters(namespace: dict[str, Any], model: type[M], *, notebook: str = "")
         raise ConfigError(f"Invalid parameter value(s){where}:\n" + "\n".join(lines)) from exc
 
 
+def format_number(value: float) -> str:
+    """How a reviewer reads a number in a table: 5,000 and 257,515 (not 5000.0000), 0.7229, 5.068e-16."""
+    if value != value:  # NaN
+        return ""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.4g}"
+
+
+def table_html(frame) -> str:
+    """HTML of a table for reports: escaped text, readable numbers, no 0..n-1 row labels."""
+    import pandas as pd
+
+    show_index = not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None)
+    return frame.to_html(index=show_index, float_format=format_number, na_rep="", escape=True,
+                         max_rows=pd.get_option("display.max_rows"), border=0,
+                         classes="dataframe")
+
+
 def setup() -> None:
     """Display settings shared by every notebook: offline SVG charts, readable tables."""
     import pandas as pd
@@ -69,3 +90,11 @@ def setup() -> None:
     pd.set_option("display.max_columns", 40)
     pd.set_option("display.width", 160)
     pd.set_option("display.precision", 4)
+    pd.set_option("display.max_rows", 200)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with every kernel
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
