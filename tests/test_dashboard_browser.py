@@ -111,6 +111,12 @@ def test_moving_a_weight_slider_reranks_the_vendors_offline(voila_url):
                 "() => { const v = document.querySelector('.wb-ranking .wb-vendor');"
                 " return v && v.textContent !== 'Northstar Signals'; }", timeout=30_000)
             after = _ranking(page)
+            # the charts follow on a worker thread: the contributions chart (inline SVG, first) re-sorts too
+            page.wait_for_function(
+                "() => { const t = document.querySelector('svg.wb-chart .wb-y-axis text title');"
+                " return t && t.textContent === 'Beacon Health'; }", timeout=30_000)
+            n_charts = page.locator("svg.wb-chart").count()
+            n_bars = page.locator("svg.wb-chart .wb-bars rect").count()
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "vendor_dashboard.png"), full_page=True)
         finally:
@@ -118,4 +124,5 @@ def test_moving_a_weight_slider_reranks_the_vendors_offline(voila_url):
     assert after != before
     assert after[0] == "Beacon Health", after
     assert sorted(after) == sorted(before)
+    assert n_charts == 2 and n_bars > len(after)  # contributions and rank acceptability, drawn offline
     assert all(urlparse(u).hostname not in ("127.0.0.1", "localhost") for u in blocked)

@@ -2,9 +2,11 @@
 
 Sliders set the criterion weights, a dropdown picks the method, a multi-select filters vendors; the
 ranking, the weighted-contribution chart, the criterion heatmap and the rank-acceptability chart are
-re-rendered on every change. Charts are rendered to SVG with vl-convert (as ``chart_to_svg`` does) inside ``ipywidgets.HTML``
-rather than shown as altair output inside ``Output`` widgets (which can stall headless execution).
-All vendor text is HTML-escaped.
+re-rendered on every change. Charts are SVG strings inside ``ipywidgets.HTML`` rather than altair output
+inside ``Output`` widgets (which can stall headless execution): the two bar charts redrawn on every change
+are built directly as SVG (``charts.contributions_svg``, ``charts.acceptability_svg``; vl-convert would take
+0.15-0.25 s for each), the heatmap is rendered with vl-convert (``chart_to_svg``) once per vendor selection.
+No scripts, no network. All vendor text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -90,8 +92,11 @@ class VendorDashboard:
         self._heatmap_cache: dict[tuple, str] = {}
         self._generation = 0
         self._pending = None
-        # Drawing SVG with vl-convert costs ~0.1-0.3 s per chart; on a worker thread the ranking
-        # answers a slider at once and the charts follow (ipywidgets supports updates from threads).
+        # The two bar charts redrawn on every change are hand-built SVG (a few ms; vl-convert needs
+        # 0.15-0.25 s for each, measuring every label). The heatmap is drawn with vl-convert once per
+        # vendor selection and cached. On a worker thread the ranking answers a slider at once and
+        # the charts follow (ipywidgets supports updates from threads).
+        self._criterion_labels = {c: names.get(c, c) for c in self.rubric.all_ids}
         self._executor = ThreadPoolExecutor(max_workers=1) if background_charts else None
         self.last_render_seconds = 0.0
         self.last_ranking_seconds = 0.0
@@ -162,17 +167,15 @@ class VendorDashboard:
 
         matrix = self.eligible.loc[vendors]
         contrib = weighted_contributions(matrix, weights, cost_criteria=self.cost)
-        long = contrib.reset_index().melt(id_vars="vendor", var_name="criterion", value_name="contribution")
-        svg = chart_to_svg(charts.contributions_chart(long), validate=False)
+        svg = charts.contributions_svg(contrib, labels=self._criterion_labels)
         if stale():
             return
         self.contrib_svg.value = svg
         if len(vendors) > 1:
             acc = smaa(matrix, weights, cost_criteria=self.cost, n_samples=self.smaa_samples, seed=self.seed,
                        concentration=self.concentration, low=self.low.loc[vendors], high=self.high.loc[vendors])
-            svg = chart_to_svg(charts.acceptability_chart(
-                acc.reset_index(), title=f"Rank acceptability (SMAA, {self.smaa_samples:,} draws around these weights)"),
-                validate=False)
+            svg = charts.acceptability_svg(
+                acc, title=f"Rank acceptability (SMAA, {self.smaa_samples:,} draws around these weights)")
         else:
             svg = ""
         if stale():
