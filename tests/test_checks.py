@@ -82,3 +82,12 @@ def test_data_checks_notebook_rejects_unknown_parameter(run_notebook, tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as err:
         run_notebook("00_data_checks", tmp_path, customer_path="x.csv")
     assert err.value.ename == "ConfigError" and "customer_path" in err.value.evalue
+
+
+def test_survival_column_names_map_the_customer_contract(tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text("Account,Signed,Cancelled\nA1,2024-01-05,\nA2,2024-02-01,2024-06-30\n")
+    checks = check_inputs({"customers_path": str(path), "id_col": "Account", "start_col": "Signed",
+                           "end_col": "Cancelled"})
+    assert checks[0].status == "ok", checks[0].problems
+    assert checks[0].tables["customers"]["churn_date"].notna().sum() == 1

@@ -54,8 +54,15 @@ def _check_customers(values: dict[str, Any], root: Path | None) -> InputCheck:
     check = InputCheck("customers_path", values["customers_path"], "customer table", "ok")
     maps = values.get("column_maps") or {}
 
+    # The survival notebook names its columns (id_col, start_col, end_col): the same names map the
+    # user's columns onto the customer contract here, so one cycle config serves both notebooks.
+    implied = {values.get(param): target for param, target in
+               (("id_col", "customer_id"), ("start_col", "start_date"), ("end_col", "churn_date"))
+               if values.get(param) and values.get(param) != target}
+    column_map = {**implied, **(maps.get("customers") or {})}
+
     def standard() -> None:
-        loaded = read_table(path, CUSTOMERS, column_map=maps.get("customers") or None,
+        loaded = read_table(path, CUSTOMERS, column_map=column_map or None,
                             date_format=values.get("date_format") or None)
         check.tables["customers"] = loaded.frame
         check.schemas["customers"] = CUSTOMERS
@@ -277,6 +284,8 @@ class DataChecksParams(BaseModel):
     column_maps: dict[str, dict[str, str]] = Field(default_factory=dict)
     date_format: str = ""
     id_col: str = "customer_id"
+    start_col: str = "start_date"
+    end_col: str = "churn_date"
     duration_col: str = ""
     event_col: str = ""
     event_values: list = Field(default_factory=list)
