@@ -134,3 +134,22 @@ def test_missing_arr_column_in_the_customer_table(in_repo, tmp_path):
     with pytest.raises(InputError, match=r"row \d+ field 'arr'; expected the account's ARR"):
         bc.load_inputs(**{**SHARED, "customers_path": str(path), "effect_source": "assumed"})
     assert active_blank["churn_date"].isna().any()
+
+
+
+def test_knocked_out_vendor_is_carried_by_the_cost_table():
+    import io
+
+    import pandas as pd
+
+    import workbench.vendors as wv
+    from workbench.business_case.report import knocked_out_vendors
+
+    evaluations = wv.load_evaluations("vendor_evals", wv.load_rubric("templates/rubric.yaml"))
+    costs = wv.vendor_costs(evaluations)
+    checks = wv.knockouts(evaluations)
+    expected = sorted(set(checks.loc[~checks["passed"], "vendor"]))
+    assert expected == ["Tidewater CS"]  # the sample vendor built to fail a must-have
+    assert knocked_out_vendors(costs) == expected
+    # costs.csv read back from a cycle folder keeps the flag
+    assert knocked_out_vendors(pd.read_csv(io.StringIO(costs.to_csv(index=False)))) == expected

@@ -60,9 +60,22 @@ def rollout_sentence(scenario: Scenario) -> str:
     return "; ".join(parts)
 
 
+def knocked_out_vendors(costs: pd.DataFrame) -> list[str]:
+    """Vendors the cost table marks as having failed a must-have in the vendor scoring."""
+    if "knocked_out" not in costs:
+        return []
+    flags = costs["knocked_out"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
+    return costs.loc[flags, "vendor"].astype(str).tolist()
+
+
 def executive_summary(case: BusinessCase, expected: pd.DataFrame, scenario: Scenario, *,
-                      tornado: pd.DataFrame | None = None, currency: str = "") -> str:
-    """One paragraph for the top of the report, built only from the computed tables."""
+                      tornado: pd.DataFrame | None = None, currency: str = "",
+                      knocked_out: list[str] | tuple[str, ...] = ()) -> str:
+    """One paragraph for the top of the report, built only from the computed tables.
+
+    ``knocked_out`` names vendors that failed a must-have in the vendor scoring: their figures are
+    computed like the others' but the summary says they are not candidates.
+    """
     e = case.effect
     total = expected[expected["segment"] == TOTAL].iloc[0]
     prev = case.prevented[case.prevented["segment"] == TOTAL].iloc[0]
@@ -104,6 +117,11 @@ def executive_summary(case: BusinessCase, expected: pd.DataFrame, scenario: Scen
     text += ("The benefit is the same for every vendor because one effect is applied to all tools: vendors differ "
              "here only by cost, so choose among them with the vendor scoring and use this case to size the "
              "budget and the risk.")
+    if knocked_out:
+        names = ", ".join(knocked_out)
+        text += (f" {names} failed a must-have in the vendor scoring: "
+                 f"{'its figures are' if len(knocked_out) == 1 else 'their figures are'} shown for completeness, "
+                 "not as a candidate.")
     return text
 
 

@@ -28,9 +28,14 @@ ALPHA_TENTATIVE = 0.667
 def vendor_costs(evaluations: Evaluations) -> pd.DataFrame:
     """One row per vendor: currency, cost components and ``tco_3y`` = 3 x (licence + internal effort) + implementation.
 
+    ``knocked_out`` says whether the vendor failed a must-have (see :func:`knockouts`), so that a cost
+    table read on its own (e.g. by the business case) does not present it as a candidate.
+
     ``tco`` is the same total over the rubric's horizon (``tco_years``), the value scored as the cost criterion.
     """
     years = evaluations.rubric.cost.years
+    checks = knockouts(evaluations)
+    failed = set(checks.loc[~checks["passed"].astype(bool), "vendor"])
     rows = []
     for ev in evaluations.vendors:
         c = ev.cost
@@ -39,7 +44,8 @@ def vendor_costs(evaluations: Evaluations) -> pd.DataFrame:
                      "licence_per_year": c.licence_per_year, "implementation_one_off": c.implementation_one_off,
                      "internal_effort_per_year": c.internal_effort_per_year,
                      "tco_3y": 3 * yearly + c.implementation_one_off,
-                     "tco_years": years, "tco": years * yearly + c.implementation_one_off})
+                     "tco_years": years, "tco": years * yearly + c.implementation_one_off,
+                     "knocked_out": ev.vendor.name in failed})
     return pd.DataFrame(rows)
 
 
