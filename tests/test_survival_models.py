@@ -113,3 +113,19 @@ def test_compute_functions_leave_inputs_unchanged(fit, data):
     active_risk(fit, data, horizons=[6], tier_horizon=6)
     parametric_fits(data, segment_cols=[])
     pd.testing.assert_frame_equal(data, before)
+
+
+def test_calibration_says_why_ici_is_blank():
+    import numpy as np
+    import pandas as pd
+
+    from workbench.survival import calibration, fit_cox
+
+    rng = np.random.default_rng(5)
+    n = 400
+    group = rng.integers(0, 2, n)  # two distinct predictions only: the spline smoother has no room
+    duration = rng.exponential(20 / np.exp(0.7 * group)) + 0.1
+    frame = pd.DataFrame({"duration": duration, "event": duration < 30, "group": group.astype(float)})
+    summary, _ = calibration(fit_cox(frame, covariates=["group"]), horizons=[6])
+    assert np.isnan(summary.loc[0, "ici"])
+    assert "too few distinct predicted probabilities" in summary.loc[0, "note"]

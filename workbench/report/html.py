@@ -42,6 +42,17 @@ def _strip_live_outputs(nb: nbformat.NotebookNode) -> None:
     nb.metadata.pop("widgets", None)
 
 
+def _drop_first_title(nb: nbformat.NotebookNode) -> None:
+    """The banner carries the page title: drop the notebook's own leading '# Title' line."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        if lines and lines[0].startswith("# "):
+            cell.source = "\n".join(lines[1:]).lstrip("\n")
+        return
+
+
 def render_html(notebook_path: str | os.PathLike, html_path: str | os.PathLike, *,
                 banner: dict[str, Any] | None = None) -> Path:
     """Render ``notebook_path`` to ``html_path`` with the offline report template.
@@ -53,6 +64,8 @@ def render_html(notebook_path: str | os.PathLike, html_path: str | os.PathLike, 
 
     nb = nbformat.read(str(notebook_path), as_version=4)
     _strip_live_outputs(nb)
+    if banner and banner.get("title"):
+        _drop_first_title(nb)
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(template_dir())],

@@ -62,7 +62,9 @@ def _rcs_basis(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
 
 def calibration(result: CoxResult, *, horizons: list[float], bins: int = 10, max_customers: int = 50_000,
                 seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(summary per horizon: horizon, ici, e50, e90, predicted_mean, observed_km, customers; decile table for charts).
+    """(summary per horizon: horizon, ici, e50, e90, predicted_mean, observed_km, customers, note; decile table for charts).
+
+    ``note`` says why ICI/E50/E90 are blank when the calibration smoother could not be fitted.
 
     Above ``max_customers`` modelled customers, a random subsample of that size (from ``seed``)
     is used: the calibration smoother is a Cox fit per horizon and the estimates are stable long
@@ -82,8 +84,10 @@ def calibration(result: CoxResult, *, horizons: list[float], bins: int = 10, max
         cll = np.log(-np.log(1 - pred))
         knots = np.quantile(cll, [0.1, 0.5, 0.9])
         row = {"horizon": h, "ici": np.nan, "e50": np.nan, "e90": np.nan,
-               "predicted_mean": float(pred.mean()), "observed_km": np.nan, "customers": int(len(X))}
-        if np.unique(knots).size == 3:
+               "predicted_mean": float(pred.mean()), "observed_km": np.nan, "customers": int(len(X)), "note": ""}
+        if np.unique(knots).size != 3:
+            row["note"] = "ICI/E50 not computed: too few distinct predicted probabilities for the smoother"
+        else:
             basis = pd.DataFrame(_rcs_basis(cll, knots), columns=["s0", "s1"])
             basis["_T"], basis["_E"] = T, E.astype(int)
             try:
@@ -93,8 +97,8 @@ def calibration(result: CoxResult, *, horizons: list[float], bins: int = 10, max
                 observed = 1 - cal.predict_survival_function(basis[["s0", "s1"]], times=[h]).to_numpy().ravel()
                 diff = np.abs(pred - observed)
                 row.update(ici=float(diff.mean()), e50=float(np.median(diff)), e90=float(np.quantile(diff, 0.9)))
-            except Exception:  # noqa: BLE001 - calibration is descriptive; a failed smoother leaves NaN
-                pass
+            except Exception as exc:  # noqa: BLE001 - calibration is descriptive: say why it is blank
+                row["note"] = f"ICI/E50 not computed: the calibration smoother did not fit ({type(exc).__name__})"
         row["observed_km"] = float(1 - kaplan_meier(T, E).survival_at(h)[0])
         summary.append(row)
         groups = pd.qcut(pred, q=min(bins, len(np.unique(pred))), labels=False, duplicates="drop")
