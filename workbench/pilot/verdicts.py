@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from ..multiplicity import adjust_p_values  # noqa: F401 - part of this module's API
 
 KINDS = ("primary", "secondary", "guardrail", "learning")
 VERDICTS = ("pass", "fail", "inconclusive")
@@ -60,27 +61,6 @@ def orient(value: float, *, scale: str, direction: str) -> float:
 def orient_interval(lower: float, upper: float, *, scale: str, direction: str) -> tuple[float, float]:
     a, b = orient(lower, scale=scale, direction=direction), orient(upper, scale=scale, direction=direction)
     return (min(a, b), max(a, b)) if not (math.isnan(a) or math.isnan(b)) else (float("nan"), float("nan"))
-
-
-def adjust_p_values(p_values, *, method: str) -> np.ndarray:
-    """Adjusted p-values (none, bonferroni, holm, bh), as statsmodels ``multipletests``."""
-    p = np.asarray(p_values, dtype=float)
-    m = p.size
-    if m == 0 or method == "none":
-        return p.copy()
-    if method == "bonferroni":
-        return np.minimum(1.0, p * m)
-    order = np.argsort(p, kind="stable")
-    ranked = p[order]
-    if method == "holm":
-        adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
-    elif method == "bh":
-        adj = np.minimum.accumulate((m / np.arange(1, m + 1) * ranked)[::-1])[::-1]
-    else:
-        raise ConfigError(f"multiplicity method must be none, bonferroni, holm or bh; got {method!r}")
-    out = np.empty(m)
-    out[order] = np.minimum(1.0, adj)
-    return out
 
 
 def interval_levels(p_values, *, alpha: float, method: str) -> np.ndarray:

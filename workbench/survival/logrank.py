@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import InsufficientDataError
+from ..multiplicity import benjamini_hochberg, holm  # noqa: F401 - part of this module's API
 
 
 def _counts(durations, events, groups, weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
@@ -57,29 +58,6 @@ def logrank_statistic(durations, events, groups, *, weights=None) -> tuple[float
     p = float(stats.chi2.sf(chisq, df)) if df > 0 else float("nan")
     table = pd.DataFrame({"group": levels, "observed": observed, "expected": expected})
     return chisq, df, p, table
-
-
-def holm(p) -> np.ndarray:
-    """Holm step-down adjusted p-values (as R's ``p.adjust(method = "holm")``)."""
-    p = np.asarray(p, dtype=float)
-    m = p.size
-    order = np.argsort(p)
-    adj = np.maximum.accumulate((m - np.arange(m)) * p[order])
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    return out
-
-
-def benjamini_hochberg(p) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (as R's ``p.adjust(method = "BH")``)."""
-    p = np.asarray(p, dtype=float)
-    m = p.size
-    order = np.argsort(p)[::-1]
-    ranks = m - np.arange(m)
-    adj = np.minimum.accumulate(p[order] * m / ranks)
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    return out
 
 
 MAX_PAIRWISE_LEVELS = 12
