@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import InputError, Problem, WorkbenchError
 from .io import read_table
-from .schemas import CUSTOMERS, TableSchema
+from .schemas import CUSTOMERS, TableSchema, row_label
 
 
 @dataclass
@@ -73,11 +73,11 @@ def _check_customers(values: dict[str, Any], root: Path | None) -> InputCheck:
             stamp = pd.Timestamp(as_of)
             late = loaded.frame["start_date"] > stamp
             late_churn = loaded.frame["churn_date"] > stamp
-            problems = [Problem(str(path), f"row {i + 2}", "start_date", f"{loaded.frame.at[i, 'start_date']:%Y-%m-%d}",
+            problems = [Problem(str(path), row_label(i), "start_date", f"{loaded.frame.at[i, 'start_date']:%Y-%m-%d}",
                                 f"a start date on or before the analysis date as_of={as_of}",
                                 "check as_of, or drop customers who started after it")
                         for i in late[late].index[:50]]
-            problems += [Problem(str(path), f"row {i + 2}", "churn_date", f"{loaded.frame.at[i, 'churn_date']:%Y-%m-%d}",
+            problems += [Problem(str(path), row_label(i), "churn_date", f"{loaded.frame.at[i, 'churn_date']:%Y-%m-%d}",
                                  f"a churn date on or before the analysis date as_of={as_of}",
                                  "check as_of: it should be the date of the export")
                          for i in late_churn[late_churn.fillna(False)].index[:50]]

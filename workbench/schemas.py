@@ -128,9 +128,9 @@ class LoadedTable:
     report: ValidationReport
 
 
-def _row_label(index: int) -> str:
-    # Data row i (0-based) sits on spreadsheet/CSV line i + 2 (line 1 is the header).
-    return f"row {index + 2}"
+def row_label(index: int) -> str:
+    """Where data row ``index`` (0-based) sits for the user: spreadsheet/CSV line index + 2 (line 1 is the header)."""
+    return f"row {int(index) + 2}"
 
 
 def _blank(series: pd.Series) -> pd.Series:
@@ -288,11 +288,11 @@ def validate_table(
                 bad = mapped.isna() & ~blank
                 values = mapped.astype("string")
         for idx in bad[bad].index[:200]:
-            problems.append(Problem(file, _row_label(frame.index.get_loc(idx)), col.name, series.loc[idx],
+            problems.append(Problem(file, row_label(frame.index.get_loc(idx)), col.name, series.loc[idx],
                                     col.expectation(), _fix_for(col)))
         if not col.nullable:
             for idx in blank[blank].index[:200]:
-                problems.append(Problem(file, _row_label(frame.index.get_loc(idx)), col.name, "",
+                problems.append(Problem(file, row_label(frame.index.get_loc(idx)), col.name, "",
                                         col.expectation() + " (blank cells are not allowed here)",
                                         "fill the cell or drop the row from the export"))
         if col.dtype in ("int", "float"):
@@ -300,12 +300,12 @@ def validate_table(
             if col.min is not None:
                 low = numeric < col.min
                 for idx in low[low.fillna(False)].index[:200]:
-                    problems.append(Problem(file, _row_label(frame.index.get_loc(idx)), col.name, series.loc[idx],
+                    problems.append(Problem(file, row_label(frame.index.get_loc(idx)), col.name, series.loc[idx],
                                             col.expectation(), "correct the value or remove the row"))
             if col.max is not None:
                 high = numeric > col.max
                 for idx in high[high.fillna(False)].index[:200]:
-                    problems.append(Problem(file, _row_label(frame.index.get_loc(idx)), col.name, series.loc[idx],
+                    problems.append(Problem(file, row_label(frame.index.get_loc(idx)), col.name, series.loc[idx],
                                             col.expectation(), "correct the value or remove the row"))
             if col.dtype == "int" and not numeric.isna().any():
                 values = numeric.astype("int64")
@@ -317,11 +317,11 @@ def validate_table(
             for idx in dup[dup].index:
                 key = values.loc[idx]
                 if key in firsts:
-                    problems.append(Problem(file, _row_label(frame.index.get_loc(idx)), col.name, key,
+                    problems.append(Problem(file, row_label(frame.index.get_loc(idx)), col.name, key,
                                             f"a unique {col.name}",
                                             f"the same value is on {firsts[key]}; remove the duplicate row"))
                 else:
-                    firsts[key] = _row_label(frame.index.get_loc(idx))
+                    firsts[key] = row_label(frame.index.get_loc(idx))
         out[col.name] = values
     for rule in schema.order_checks:
         if rule.earlier not in out or rule.later not in out:
@@ -332,7 +332,7 @@ def validate_table(
         wrong = (b <= a) if rule.strict else (b < a)
         wrong = wrong & a.notna() & b.notna()
         for idx in wrong[wrong].index[:200]:
-            problems.append(Problem(file, _row_label(frame.index.get_loc(idx)), rule.later,
+            problems.append(Problem(file, row_label(frame.index.get_loc(idx)), rule.later,
                                     f"{b.loc[idx]:%Y-%m-%d} (before {rule.earlier} {a.loc[idx]:%Y-%m-%d})",
                                     f"{rule.later} {'after' if rule.strict else 'on or after'} {rule.earlier}",
                                     rule.fix or f"correct {rule.later} or {rule.earlier}"))

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, InputError, Problem
+from ..schemas import row_label
 from .effect import Effect, make_effect
 
 BASELINE_NOTEBOOK = "01_churn_survival"
@@ -77,8 +78,8 @@ def portfolio_from_customers(frame: pd.DataFrame, *, as_of: str, segment_column:
     blank = arr.isna()
     if blank.any():
         if missing_arr == "error":
-            rows = [int(i) + 2 for i in data.index[blank.to_numpy()]][:40]
-            raise InputError([Problem(source, f"row {r}", arr_col, None,
+            rows = list(data.index[blank.to_numpy()])[:40]
+            raise InputError([Problem(source, row_label(r), arr_col, None,
                                       "the account's ARR (active accounts need it for the business case)",
                                       "fill the ARR, or set missing_arr: 'segment_mean' to fill blanks with the "
                                       "segment's mean (stated in the report)") for r in rows], source=source)
@@ -91,7 +92,7 @@ def portfolio_from_customers(frame: pd.DataFrame, *, as_of: str, segment_column:
                                       "fill the ARR of at least one account per segment")], source=source)
     if (arr < 0).any():
         negative = arr[arr < 0]
-        raise InputError([Problem(source, f"row {int(i) + 2}", arr_col, float(v), "ARR >= 0", "correct the ARR")
+        raise InputError([Problem(source, row_label(i), arr_col, float(v), "ARR >= 0", "correct the ARR")
                           for i, v in negative.head(40).items()], source=source)
     if not active.any():
         raise InputError([Problem(source, "rows", "churn_date", None, f"active accounts at as_of {as_of}",

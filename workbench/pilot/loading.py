@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..io import read_table
-from ..schemas import ValidationReport
+from ..schemas import ValidationReport, row_label
 from .schemas import OPTIONAL_TABLES, SCHEMAS
 
 # Survey answers and health scores may precede the window (baseline wave / baseline score).
@@ -36,10 +36,6 @@ class PilotData:
 
     def has(self, name: str) -> bool:
         return name in self.tables and not self.tables[name].empty
-
-
-def _row(i: int) -> str:
-    return f"row {i + 2}"
 
 
 def _find_file(folder: Path, name: str) -> Path | None:
@@ -113,13 +109,13 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]
             j = first_row[aid]
             other = acc["arm"].iloc[j]
             if other != arm:
-                problems.append(Problem(f_acc, _row(i), "arm", f"{aid}: {arm}",
-                                        f"each account in one arm only ({aid} is in '{other}' on {_row(j)})",
+                problems.append(Problem(f_acc, row_label(i), "arm", f"{aid}: {arm}",
+                                        f"each account in one arm only ({aid} is in '{other}' on {row_label(j)})",
                                         "an account in both arms contaminates the comparison: keep its first "
                                         "assignment and exclude it, or drop it"))
             else:
-                problems.append(Problem(f_acc, _row(i), "account_id", aid, "a unique account_id",
-                                        f"the same account is on {_row(j)}; remove the duplicate row"))
+                problems.append(Problem(f_acc, row_label(i), "account_id", aid, "a unique account_id",
+                                        f"the same account is on {row_label(j)}; remove the duplicate row"))
         else:
             first_row[aid] = i
     excluded = acc["excluded"].fillna(False).astype(bool)
@@ -131,7 +127,7 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]
                                     "check the export filter; a pilot needs both arms"))
     for i in range(len(acc)):
         if excluded.iloc[i] and pd.isna(acc["exclusion_reason"].iloc[i]):
-            problems.append(Problem(f_acc, _row(i), "exclusion_reason", "", "a reason for every excluded account",
+            problems.append(Problem(f_acc, row_label(i), "exclusion_reason", "", "a reason for every excluded account",
                                     "state why it was excluded (exclusions must be decided before outcomes)"))
 
     known = set(acc["account_id"])
@@ -142,7 +138,7 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]
         start, end = pd.Timestamp(window[0]), pd.Timestamp(window[1]) + pd.Timedelta(days=1)  # end day inclusive
         for i, t in enumerate(acc["assigned_at"]):
             if t < start or t >= end:
-                problems.append(Problem(f_acc, _row(i), "assigned_at", f"{t:%Y-%m-%d}",
+                problems.append(Problem(f_acc, row_label(i), "assigned_at", f"{t:%Y-%m-%d}",
                                         f"a date within the pilot window {window[0]} .. {window[1]}",
                                         "correct the date or the window in the success criteria"))
         late = acc["churned_at"].notna() & (acc["churned_at"] >= end)
@@ -169,13 +165,13 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]
             if aid not in known:
                 count["unknown"] += 1
                 if count["unknown"] <= MAX_PER_RULE:
-                    problems.append(Problem(file, _row(i), "account_id", aid, "an account_id listed in accounts",
+                    problems.append(Problem(file, row_label(i), "account_id", aid, "an account_id listed in accounts",
                                             "add the account to accounts.csv or drop the row"))
                 continue
             if check_assignment and t < assigned[aid]:
                 count["before"] += 1
                 if count["before"] <= MAX_PER_RULE:
-                    problems.append(Problem(file, _row(i), tcol, f"{t:%Y-%m-%d %H:%M}",
+                    problems.append(Problem(file, row_label(i), tcol, f"{t:%Y-%m-%d %H:%M}",
                                             f"on or after the account's assignment ({assigned[aid]:%Y-%m-%d})",
                                             "events before assignment cannot be credited to an arm: drop the row "
                                             "or correct the date"))
@@ -185,7 +181,7 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]
                 if t < lo or t >= end:
                     count["window"] += 1
                     if count["window"] <= MAX_PER_RULE:
-                        problems.append(Problem(file, _row(i), tcol, f"{t:%Y-%m-%d %H:%M}",
+                        problems.append(Problem(file, row_label(i), tcol, f"{t:%Y-%m-%d %H:%M}",
                                                 f"a time within the pilot window {window[0]} .. {window[1]}"
                                                 + (f" (baseline up to {BASELINE_LOOKBACK_DAYS} days before)"
                                                    if baseline else ""),
@@ -201,10 +197,10 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]
         for i, row in enumerate(surveys.itertuples(index=False)):
             if row.respondent_type == "customer":
                 if pd.isna(row.account_id):
-                    problems.append(Problem(f_s, _row(i), "account_id", "", "the account of a customer respondent",
+                    problems.append(Problem(f_s, row_label(i), "account_id", "", "the account of a customer respondent",
                                             "fill account_id for customer answers"))
                 elif row.account_id in arm_of and arm_of[row.account_id] != row.arm:
-                    problems.append(Problem(f_s, _row(i), "arm", row.arm,
+                    problems.append(Problem(f_s, row_label(i), "arm", row.arm,
                                             f"the account's arm '{arm_of[row.account_id]}'",
                                             "correct the arm (answers are credited to the account's arm)"))
 
@@ -217,14 +213,14 @@ def _cross_table_problems(tables: dict[str, pd.DataFrame], files: dict[str, str]
             if pd.isna(row.alert_id):
                 continue
             if row.alert_id not in raised:
-                problems.append(Problem(f_i, _row(i), "alert_id", row.alert_id, "an alert_id listed in alerts",
+                problems.append(Problem(f_i, row_label(i), "alert_id", row.alert_id, "an alert_id listed in alerts",
                                         "correct the id or leave it blank for interventions without an alert"))
             elif row.started_at < raised[row.alert_id]:
-                problems.append(Problem(f_i, _row(i), "started_at", f"{row.started_at:%Y-%m-%d %H:%M}",
+                problems.append(Problem(f_i, row_label(i), "started_at", f"{row.started_at:%Y-%m-%d %H:%M}",
                                         f"on or after its alert ({raised[row.alert_id]:%Y-%m-%d %H:%M})",
                                         "correct the time (check the export's time zone)"))
             elif alert_account[row.alert_id] != row.account_id:
-                problems.append(Problem(f_i, _row(i), "account_id", row.account_id,
+                problems.append(Problem(f_i, row_label(i), "account_id", row.account_id,
                                         f"the alert's account {alert_account[row.alert_id]}",
                                         "correct the account or the alert id"))
     return problems, notes

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import ConfigError, InputError, InsufficientDataError, Problem
 from ..io import read_raw_table, read_table
-from ..schemas import CUSTOMERS, parse_dates, parse_flags, parse_numbers
+from ..schemas import CUSTOMERS, parse_dates, parse_flags, parse_numbers, row_label
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 30.4375}
 UNKNOWN_LEVEL = "unknown"
@@ -86,7 +86,7 @@ def load_customers(path: str | os.PathLike, *, columns: list[str] | None = None,
             values, bad, fmt = parse_dates(frame[col], date_format)
             if bad.any():
                 rows = np.nonzero(bad.to_numpy())[0][:20]
-                raise InputError([Problem(str(path), f"row {i + 2}", col, frame[col].iloc[i],
+                raise InputError([Problem(str(path), row_label(i), col, frame[col].iloc[i],
                                           "a date (ISO 2024-01-31 or one consistent format)",
                                           "fix the cell or set date_format") for i in rows], source=str(path))
             frame[col] = values
@@ -152,7 +152,7 @@ def prepare_survival_data(
         duration, bad = parse_numbers(out[duration_col])
         if bad.any():
             rows = np.nonzero(bad.to_numpy())[0][:20]
-            raise InputError([Problem(file, f"row {i + 2}", duration_col, out[duration_col].iloc[i], "a number",
+            raise InputError([Problem(file, row_label(i), duration_col, out[duration_col].iloc[i], "a number",
                                       "remove text from the cell") for i in rows], source=file)
         event = _as_bool_events(out[event_col], list(event_values), file, event_col)
         after_as_of = pd.Series(False, index=out.index)
@@ -171,7 +171,7 @@ def prepare_survival_data(
                 values, bad, _fmt = parse_dates(series)
                 if bad.any():
                     rows = np.nonzero(bad.to_numpy())[0][:20]
-                    raise InputError([Problem(file, f"row {i + 2}", name, series.iloc[i], "a date",
+                    raise InputError([Problem(file, row_label(i), name, series.iloc[i], "a date",
                                               "use ISO dates (2024-01-31)") for i in rows], source=file)
                 out[name] = values
         start, end = out[start_col], out[end_col]
