@@ -29,7 +29,7 @@ import nbformat
 from ..config import CycleConfig, load_cycle_config, validate_cycle_name
 from ..errors import ConfigError
 from ..io import sha256_file, to_json
-from .params import check_parameters, notebook_parameters
+from .params import NotebookParameter, check_parameters, notebook_parameters
 
 NOTEBOOK_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 RUNNER_PARAMETERS = ("output_dir", "cycle", "runs_dir", "cycle_dir")
@@ -151,10 +151,12 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def plan_cycle(config: CycleConfig, notebooks: list[Path], selected: list[Path], *, cycle: str,
-               runs_dir: Path, staging: Path) -> dict[str, dict[str, Any]]:
-    """Parameters for each selected notebook; every name and type problem raised at once."""
-    declared = {p.stem: notebook_parameters(p) for p in notebooks}
+def plan_cycle(config: CycleConfig, declared: dict[str, dict[str, NotebookParameter]], selected: list[Path], *,
+               cycle: str, runs_dir: Path, staging: Path) -> dict[str, dict[str, Any]]:
+    """Parameters for each selected notebook; every name and type problem raised at once.
+
+    ``declared`` holds every suite notebook's declared parameters, by notebook name.
+    """
     problems = []
     for name in config.notebooks:
         if name not in declared:
@@ -261,9 +263,10 @@ def run_cycle(
         raise ConfigError(f"Cycle '{cycle}' already exists at {target}; choose another name or pass --force "
                           "to replace it (the old folder is kept until the new one is complete).")
     staging = runs_dir / f".staging-{cycle}-{os.getpid()}"
-    plan = plan_cycle(config, notebooks, selected, cycle=cycle, runs_dir=runs_dir, staging=staging)
+    declared = {p.stem: notebook_parameters(p) for p in notebooks}
+    plan = plan_cycle(config, declared, selected, cycle=cycle, runs_dir=runs_dir, staging=staging)
     effective = {
-        path.stem: {**{n: p.default_value() for n, p in notebook_parameters(path).items()}, **plan[path.stem]}
+        path.stem: {**{n: p.default_value() for n, p in declared[path.stem].items()}, **plan[path.stem]}
         for path in selected
     }
     all_values: dict[str, Any] = {}
