@@ -170,3 +170,11 @@ def test_bad_input_data_leaves_runs_untouched(repo_root, tmp_path, capsys):
 def test_cli_rejects_bad_cycle_name(tmp_path, capsys):
     assert main(["run", "--cycle", "../x", "--runs-dir", str(tmp_path / "runs")]) == 2
     assert "Invalid cycle name" in capsys.readouterr().err
+
+
+def test_cli_unwritable_output_is_a_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["sample-data", "--seed", "1", "--out", str(blocker / "sample")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err and str(blocker) in err
